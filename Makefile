@@ -1,0 +1,39 @@
+# The two commands: `make run` serves the API, `make test` runs the whole suite.
+# Both set up everything they need: the virtualenv, the Neo4j jars and a local Neo4j server.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv neo4j-start neo4j-stop neo4j-status db-init clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+neo4j-start: venv
+	$(BIN)/connections neo4j start
+
+neo4j-stop: venv
+	$(BIN)/connections neo4j stop
+
+neo4j-status: venv
+	$(BIN)/connections neo4j status
+
+db-init: neo4j-start
+	$(BIN)/connections db init
+
+run: db-init
+	$(BIN)/gunicorn -c service/gunicorn_conf.py 'service.app:create_app()'
+
+test: venv
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,82 @@
+"""The `connections` command: a thin entry point over the same service code as the API."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from service.config import ConfigError, Neo4jServerSettings, Settings
+from service.neo4j_server import LocalNeo4j, Neo4jServerError
+
+
+class CommandError(Exception):
+    """A command failed in a way the user can fix; printed as one line, exit code 2."""
+
+
+def cmd_neo4j(args: argparse.Namespace) -> int:
+    if os.environ.get("NEO4J_URI", "").strip():
+        print("NEO4J_URI is set: using that server, nothing to start or stop here.")
+        return 0
+    server = LocalNeo4j(Neo4jServerSettings.from_env())
+    if args.action == "start":
+        print(server.start().describe())
+    elif args.action == "stop":
+        print("stopped" if server.stop() else "not running")
+    else:
+        status = server.status()
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0
+
+
+def cmd_db_init(args: argparse.Namespace) -> int:
+    from service import db
+
+    settings = Settings.from_env()
+    with db.create_driver(settings) as driver:
+        driver.verify_connectivity()
+        for name in db.init_schema(driver, settings.neo4j_database):
+            print(f"applied {name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="connections", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    neo4j = sub.add_parser("neo4j", help="manage the project's local Neo4j server")
+    neo4j.add_argument("action", choices=["start", "stop", "status"])
+    neo4j.set_defaults(func=cmd_neo4j)
+
+    db_parser = sub.add_parser("db", help="database maintenance")
+    db_parser.add_argument("action", choices=["init"], help="init: apply constraints/indexes")
+    db_parser.set_defaults(func=cmd_db_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ConfigError, Neo4jServerError, CommandError) as exc:
+        print(f"connections: error: {exc}", file=sys.stderr)
+        return 2
+    except (ServiceUnavailable, AuthError) as exc:
+        print(f"connections: error: cannot use Neo4j at {os.environ.get('NEO4J_URI') or 'the local server'}: "
+              f"{getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("connections: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Settings: one frozen object built from the environment, with defaults that work locally."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+def _env_str(env: dict, name: str, default: str) -> str:
+    value = env.get(name, "").strip()
+    return value or default
+
+
+def _env_int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _env_float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be > 0, got {raw}")
+    return value
+
+
+def _env_bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def read_or_create_secret(path: Path, nbytes: int = 24) -> str:
+    """Return the secret stored at `path`, generating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+@dataclass(frozen=True)
+class Neo4jServerSettings:
+    """How the project's own local Neo4j server is laid out and started."""
+
+    state_dir: Path = PROJECT_ROOT / ".local" / "neo4j"
+    instance: str = "dev"
+    bolt_port: int = 7687
+    http_port: int = 7474
+    data_dir: Path | None = None
+    heap: str = "1g"
+    pagecache: str = "1g"
+    start_timeout: float = 120.0
+    password: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Neo4jServerSettings":
+        env = dict(os.environ if env is None else env)
+        data_dir = env.get("NEO4J_DATA_DIR", "").strip()
+        return cls(
+            state_dir=Path(_env_str(env, "CONNECTIONS_STATE_DIR", str(PROJECT_ROOT / ".local")))
+            / "neo4j",
+            instance=_env_str(env, "NEO4J_INSTANCE", "dev"),
+            bolt_port=_env_int(env, "NEO4J_BOLT_PORT", 7687, minimum=1),
+            http_port=_env_int(env, "NEO4J_HTTP_PORT", 7474, minimum=1),
+            data_dir=Path(data_dir) if data_dir else None,
+            heap=_env_str(env, "NEO4J_HEAP", "1g"),
+            pagecache=_env_str(env, "NEO4J_PAGECACHE", "1g"),
+            start_timeout=_env_float(env, "NEO4J_START_TIMEOUT", 120.0),
+            password=env.get("NEO4J_PASSWORD") or None,
+        )
+
+    @property
+    def lib_dir(self) -> Path:
+        return self.state_dir / "lib"
+
+    @property
+    def home(self) -> Path:
+        return self.state_dir / "instances" / self.instance
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir or self.home / "data"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    @property
+    def bolt_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def resolve_password(self) -> str:
+        """NEO4J_PASSWORD when given, else this instance's generated local secret."""
+        return self.password or read_or_create_secret(self.password_file)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the API, the CLI and the tests need to know about their environment."""
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    neo4j_external: bool = False
+    query_timeout: float = 5.0
+    neo4j_pool_size: int = 50
+    neo4j_connection_timeout: float = 5.0
+    jwt_secret: str = ""
+    default_limit: int = 20
+    max_limit: int = 100
+    trust_forwarded: bool = False
+    follow_enabled: bool = False
+    content_availability: bool = True
+    settings_refresh_seconds: float = 2.0
+    server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        server = Neo4jServerSettings.from_env(env)
+        external_uri = env.get("NEO4J_URI", "").strip()
+        if external_uri:
+            password = env.get("NEO4J_PASSWORD", "")
+            if not password:
+                raise ConfigError("NEO4J_URI is set, so NEO4J_PASSWORD must be set too")
+        else:
+            password = server.resolve_password()
+        jwt_secret = env.get("JWT_SECRET", "").strip() or read_or_create_secret(
+            server.state_dir.parent / "jwt-secret", nbytes=32
+        )
+        default_limit = _env_int(env, "CONNECTIONS_DEFAULT_LIMIT", 20, minimum=1)
+        max_limit = _env_int(env, "CONNECTIONS_MAX_LIMIT", 100, minimum=1)
+        if default_limit > max_limit:
+            raise ConfigError(
+                f"CONNECTIONS_DEFAULT_LIMIT ({default_limit}) exceeds "
+                f"CONNECTIONS_MAX_LIMIT ({max_limit})"
+            )
+        return cls(
+            neo4j_uri=external_uri or server.bolt_uri,
+            neo4j_user=_env_str(env, "NEO4J_USER", "neo4j"),
+            neo4j_password=password,
+            neo4j_database=_env_str(env, "NEO4J_DATABASE", "neo4j"),
+            neo4j_external=bool(external_uri),
+            query_timeout=_env_float(env, "NEO4J_QUERY_TIMEOUT", 5.0),
+            neo4j_pool_size=_env_int(env, "NEO4J_POOL_SIZE", 50, minimum=1),
+            neo4j_connection_timeout=_env_float(env, "NEO4J_CONNECTION_TIMEOUT", 5.0),
+            jwt_secret=jwt_secret,
+            default_limit=default_limit,
+            max_limit=max_limit,
+            trust_forwarded=_env_bool(env, "TRUST_FORWARDED_HEADERS", False),
+            follow_enabled=_env_bool(env, "FOLLOW_ENABLED", False),
+            content_availability=_env_bool(env, "CONTENT_AVAILABILITY", True),
+            settings_refresh_seconds=_env_float(env, "SETTINGS_REFRESH_SECONDS", 2.0),
+            server=server,
+        )

@@ -1,0 +1,94 @@
+"""Shared fixtures: a real Neo4j for integration tests, chosen once per session.
+
+Order: NEO4J_URI if set; else a testcontainers Neo4j when a Docker engine answers; else the
+project's own managed local server (instance `test`, its own ports and data, never the dev one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from service import cypher, db
+from service.config import Neo4jServerSettings, Settings
+from service.graph import Graph
+
+TEST_IMAGE = "neo4j:5.26-community"
+
+
+def docker_answers() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def managed_server_settings() -> Neo4jServerSettings:
+    """The managed server the tests use: separate instance, ports and data from `make run`'s."""
+    env = dict(os.environ)
+    env["NEO4J_INSTANCE"] = "test"
+    env["NEO4J_BOLT_PORT"] = env.get("NEO4J_TEST_BOLT_PORT", "17687")
+    env["NEO4J_HTTP_PORT"] = env.get("NEO4J_TEST_HTTP_PORT", "17474")
+    env.setdefault("NEO4J_HEAP", "768m")
+    env.setdefault("NEO4J_PAGECACHE", "512m")
+    env.pop("NEO4J_PASSWORD", None)
+    env.pop("NEO4J_DATA_DIR", None)
+    return Neo4jServerSettings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():
+    """Settings pointing at a real, running Neo4j for the whole session."""
+    if os.environ.get("NEO4J_URI"):
+        yield Settings.from_env()
+        return
+    if docker_answers():
+        from testcontainers.neo4j import Neo4jContainer
+
+        password = "test-password-123"
+        with Neo4jContainer(TEST_IMAGE, password=password) as container:
+            yield dataclasses.replace(Settings.from_env(), neo4j_uri=container.get_connection_url(),
+                                      neo4j_password=password, neo4j_external=True)
+        return
+    from service.neo4j_server import LocalNeo4j
+
+    server_settings = managed_server_settings()
+    server = LocalNeo4j(server_settings)
+    already_running = server.pid() is not None
+    server.start()
+    yield dataclasses.replace(Settings.from_env(), neo4j_uri=server_settings.bolt_uri,
+                              neo4j_password=server_settings.resolve_password(),
+                              server=server_settings)
+    if not already_running and not os.environ.get("CONNECTIONS_KEEP_NEO4J"):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_settings):
+    with db.create_driver(neo4j_settings) as drv:
+        drv.verify_connectivity()
+        db.init_schema(drv, neo4j_settings.neo4j_database)
+        yield drv
+
+
+def delete_everything(drv, database: str) -> None:
+    with drv.session(database=database) as session:
+        session.run(cypher.query("admin/delete_all")).consume()
+
+
+@pytest.fixture
+def clean_db(driver, neo4j_settings):
+    """An empty graph for each test that asks for it."""
+    delete_everything(driver, neo4j_settings.neo4j_database)
+    yield driver
+
+
+@pytest.fixture
+def graph(clean_db, neo4j_settings):
+    return Graph(clean_db, neo4j_settings.neo4j_database, neo4j_settings.query_timeout)

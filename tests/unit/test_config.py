@@ -1,0 +1,45 @@
+"""Settings from the environment: defaults, overrides and one-line errors."""
+
+import pytest
+
+from service.config import ConfigError, Settings
+
+
+def env(tmp_path, **extra):
+    return {"CONNECTIONS_STATE_DIR": str(tmp_path), **extra}
+
+
+def test_defaults_use_the_managed_server_and_generate_secrets(tmp_path):
+    s = Settings.from_env(env(tmp_path))
+    assert s.neo4j_uri == "bolt://127.0.0.1:7687" and not s.neo4j_external
+    assert len(s.neo4j_password) >= 8 and len(s.jwt_secret) >= 32
+    assert (tmp_path / "neo4j/instances/dev/password").read_text().strip() == s.neo4j_password
+    assert (tmp_path / "neo4j/instances/dev/password").stat().st_mode & 0o077 == 0
+    # stable across reads: the generated secret is stored, not regenerated
+    assert Settings.from_env(env(tmp_path)).neo4j_password == s.neo4j_password
+    assert (s.default_limit, s.max_limit) == (20, 100)
+
+
+def test_external_uri_requires_a_password(tmp_path):
+    with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
+        Settings.from_env(env(tmp_path, NEO4J_URI="neo4j://db:7687"))
+    s = Settings.from_env(env(tmp_path, NEO4J_URI="neo4j://db:7687", NEO4J_PASSWORD="pw"))
+    assert s.neo4j_external and s.neo4j_uri == "neo4j://db:7687"
+
+
+def test_ports_and_limits_from_env(tmp_path):
+    s = Settings.from_env(env(tmp_path, NEO4J_BOLT_PORT="17000", CONNECTIONS_MAX_LIMIT="50",
+                              JWT_SECRET="s3cret"))
+    assert s.neo4j_uri == "bolt://127.0.0.1:17000"
+    assert s.max_limit == 50 and s.jwt_secret == "s3cret"
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("NEO4J_BOLT_PORT", "abc", "NEO4J_BOLT_PORT must be an integer"),
+    ("CONNECTIONS_MAX_LIMIT", "0", "CONNECTIONS_MAX_LIMIT must be >= 1"),
+    ("TRUST_FORWARDED_HEADERS", "maybe", "TRUST_FORWARDED_HEADERS must be true or false"),
+    ("CONNECTIONS_DEFAULT_LIMIT", "500", "exceeds CONNECTIONS_MAX_LIMIT"),
+])
+def test_bad_values_fail_with_one_line(tmp_path, name, value, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env(tmp_path, **{name: value}))
