@@ -10,6 +10,7 @@ import sys
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.config import ConfigError, Neo4jServerSettings, Settings
+from service.graph import GraphUnavailable
 from service.neo4j_server import LocalNeo4j, Neo4jServerError
 
 
@@ -44,6 +45,46 @@ def cmd_db_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    from service import auth
+
+    if not 1 <= args.user_id <= 2**63 - 1:
+        raise CommandError(f"--user-id must be a positive integer, got {args.user_id}")
+    if args.ttl < 1:
+        raise CommandError(f"--ttl must be at least 1 second, got {args.ttl}")
+    settings = Settings.from_env()
+    print(auth.mint_token(args.user_id, settings.jwt_secret, ttl_seconds=args.ttl))
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from service import community, db
+    from service.graph import Graph
+
+    settings = Settings.from_env()
+    if args.action == "set":
+        if args.name is None or args.value is None:
+            raise CommandError("usage: connections settings set NAME VALUE "
+                               f"(NAME one of: {', '.join(community.OPTIONS)})")
+        try:
+            value = community.parse_option(args.name, args.value)
+        except community.UnknownOption as exc:
+            raise CommandError(str(exc)) from None
+    elif args.name is not None:
+        raise CommandError("usage: connections settings show")
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        if args.action == "set":
+            stored = graph.set_community_settings({args.name: value})
+        else:
+            stored = graph.get_community_settings()
+    values = community.effective(stored, settings)
+    for name in community.OPTIONS:
+        source = "database" if name in stored else "default"
+        print(f"{name}={str(values[name]).lower()} ({source})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="connections", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
@@ -56,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser = sub.add_parser("db", help="database maintenance")
     db_parser.add_argument("action", choices=["init"], help="init: apply constraints/indexes")
     db_parser.set_defaults(func=cmd_db_init)
+
+    token = sub.add_parser("token", help="mint a Bearer JWT (HS256, JWT_SECRET) for local use")
+    token.add_argument("--user-id", type=int, required=True, help="the token's user_id")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    token.set_defaults(func=cmd_token)
+
+    settings_parser = sub.add_parser(
+        "settings", help="show or set community options (follow_enabled, content_availability)")
+    settings_parser.add_argument("action", choices=["show", "set"])
+    settings_parser.add_argument("name", nargs="?", help="option name (set)")
+    settings_parser.add_argument("value", nargs="?", help="true or false (set)")
+    settings_parser.set_defaults(func=cmd_settings)
     return parser
 
 
@@ -67,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ConfigError, Neo4jServerError, CommandError) as exc:
+        print(f"connections: error: {exc}", file=sys.stderr)
+        return 2
+    except GraphUnavailable as exc:
         print(f"connections: error: {exc}", file=sys.stderr)
         return 2
     except (ServiceUnavailable, AuthError) as exc:
