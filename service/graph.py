@@ -26,6 +26,10 @@ class GraphUnavailable(Exception):
     """Neo4j cannot answer right now (unreachable, or the query hit its timeout)."""
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def _is_timeout(exc: Neo4jError) -> bool:
     code = exc.code or ""
     return "TransactionTimedOut" in code or code.endswith("Transaction.Terminated")
@@ -54,14 +58,14 @@ class Graph:
             with self._session() as session:
                 return session.execute_read(timed, *args)
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise GraphUnavailable(f"Neo4j is unreachable: {exc}") from exc
+            raise GraphUnavailable(f"Neo4j is unreachable: {_one_line(exc)}") from exc
         except Neo4jError as exc:
             if _is_timeout(exc):
                 raise GraphUnavailable(f"query timed out after {self.query_timeout}s") from exc
             raise
         except DriverError as exc:
             # e.g. no connection from the pool within the acquisition timeout
-            raise GraphUnavailable(f"Neo4j driver error: {exc}") from exc
+            raise GraphUnavailable(f"Neo4j driver error: {_one_line(exc)}") from exc
 
     def _write(self, work: Callable, *args: Any) -> Any:
         with self._session() as session:
