@@ -59,7 +59,7 @@ def build_openapi(version: str = "2") -> dict:
             "parameters": [
                 {"name": "id", "in": "path", "required": True,
                  "description": "A unique integer value identifying this user.",
-                 "schema": {"type": "string"}},
+                 "schema": {"type": "string"}, "example": "1"},
                 {"in": "query", "schema": ConnectionsQuerySchema},
             ],
             "responses": {
