@@ -5,4 +5,4 @@ OPTIONAL MATCH (u:User {id: $user_id})
 WHERE u.status = 'a'
 RETURN u IS NOT NULL AS found,
        CASE WHEN u IS NULL THEN 0
-            ELSE COUNT { (u)-[:CONNECTED_TO]-(o:User) WHERE o.status = 'a' } END AS count
+            ELSE COUNT { (u)-[:CONNECTED_TO]-(o) WHERE o.status = 'a' } END AS count

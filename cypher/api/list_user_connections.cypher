@@ -2,7 +2,7 @@
 // Params: $user_id: int, $viewer_id: int or null (the requesting user), $offset: int, $limit: int.
 // Returns per row: user (map of the :User's properties), connected_at, the three connection
 // counters (degree-store counts of all relationships) and connection_status relative to the viewer.
-MATCH (u:User {id: $user_id})-[c:CONNECTED_TO]-(o:User)
+MATCH (u:User {id: $user_id})-[c:CONNECTED_TO]-(o)
 WHERE o.status = 'a'
 WITH o, c.created_at AS connected_at
 ORDER BY connected_at DESC, o.id ASC

@@ -86,7 +86,7 @@ def test_connections_over_real_http(server):
 
 
 def test_errors_are_json_over_real_http(server):
-    status, headers, body = get(server + "/api/v2/user/1/connections/",
+    status, headers, _ = get(server + "/api/v2/user/1/connections/",
                                 {"Authorization": "Bearer nope"})
     assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
     assert get(server + "/nothing-here")[0] == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 BASE = dt.datetime(2024, 1, 1, tzinfo=UTC)
 
 
