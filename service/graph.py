@@ -7,10 +7,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from neo4j import Driver, unit_of_work
+from neo4j import Driver, NotificationMinimumSeverity, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from service import cypher
+from service.community import OPTIONS as COMMUNITY_OPTIONS
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,11 @@ class Graph:
         self.retry_time = retry_time
 
     def _session(self):
+        # Notifications off: e.g. "property key does not exist" for an optional property such
+        # as is_staff would otherwise log a warning on every request.
         return self.driver.session(database=self.database,
-                                   max_transaction_retry_time=self.retry_time)
+                                   max_transaction_retry_time=self.retry_time,
+                                   notifications_min_severity=NotificationMinimumSeverity.OFF)
 
     def _read(self, work: Callable, *args: Any) -> Any:
         """Run `work(tx, *args)` in one managed read transaction bounded by the query timeout."""
@@ -109,7 +113,7 @@ class Graph:
 
         def work(tx):
             stored = tx.run(cypher.query("community/get_settings")).single()["settings"]
-            return {name: value for name, value in stored.items() if value is not None}
+            return _options(stored)
 
         return self._read(work)
 
@@ -118,9 +122,13 @@ class Graph:
 
         def work(tx):
             stored = tx.run(cypher.query("community/set_settings"), values=values).single()
-            return {name: value for name, value in stored["settings"].items() if value is not None}
+            return _options(stored["settings"])
 
         return self._write(work)
+
+
+def _options(stored: dict) -> dict:
+    return {name: value for name, value in stored.items() if name in COMMUNITY_OPTIONS}
 
 
 def _user_row(record) -> dict:

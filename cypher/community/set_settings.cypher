@@ -2,4 +2,4 @@
 // $values: map of option name -> value (follow_enabled, content_availability: bool).
 MERGE (s:CommunitySettings {name: 'community'})
 SET s += $values
-RETURN s {.follow_enabled, .content_availability} AS settings
+RETURN properties(s) AS settings
