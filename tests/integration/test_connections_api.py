@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+import warnings
 
 import jwt
 import pytest
@@ -270,6 +271,12 @@ def test_content_availability_true_allows_anonymous(client, graph, star):
     assert client.simulate_get(PATH).status_code == 200
 
 
+def _hs512(claims: dict) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyJWT warns that the key is short for SHA-512
+        return jwt.encode(claims, SECRET, algorithm="HS512")
+
+
 def _tokens() -> dict:
     now = int(time.time())
     good = {"user_id": 2, "token_type": "access", "jti": "x", "iat": now, "exp": now + 600}
@@ -277,7 +284,7 @@ def _tokens() -> dict:
         "expired": jwt.encode({**good, "exp": now - 1}, SECRET, algorithm="HS256"),
         "wrong secret": jwt.encode(good, "another-secret-another-secret-000", algorithm="HS256"),
         "alg none": jwt.encode(good, None, algorithm="none"),
-        "HS512": jwt.encode(good, SECRET, algorithm="HS512"),
+        "HS512": _hs512(good),
         "refresh type": jwt.encode({**good, "token_type": "refresh"}, SECRET, algorithm="HS256"),
         "string user_id": jwt.encode({**good, "user_id": "2"}, SECRET, algorithm="HS256"),
         "unknown user": jwt.encode({**good, "user_id": 999}, SECRET, algorithm="HS256"),
