@@ -273,9 +273,9 @@ class Catalogue:
     queries: Mapping[str, AnalyticsQuery] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path = ANALYTICS_DIR) -> Catalogue:
+    def load(cls, root: Path | None = None) -> Catalogue:
         """Every top-level `*.cypher` in `root` (sub-folders are helpers, not entries)."""
-        loaded = cypher.load_queries(root)
+        loaded = cypher.load_queries(root or ANALYTICS_DIR)
         return cls({name: parse_query(name, q.text)
                     for name, q in loaded.items() if "/" not in name})
 
