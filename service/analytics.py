@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
-from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.exceptions import AuthError, ClientError, Neo4jError
 
 from service import cypher
 from service.errors import UserNotFound
@@ -347,6 +347,8 @@ class AnalyticsRunner:
             with self.driver.session(database=self.database,
                                      default_access_mode=READ_ACCESS) as session:
                 return session.execute_read(timed)
+        except AuthError:
+            raise  # a setup problem, not the query's: the CLI reports it as such
         except ClientError as exc:
             code = exc.code or ""
             if code == "Neo.ClientError.Statement.AccessMode":

@@ -121,8 +121,9 @@ def plot_loglog(result: QueryResult, x: str, y: str, path: Path, title: str) -> 
     figure = Figure(figsize=(8, 5), dpi=100)
     axes = figure.subplots()
     xs, ys = zip(*shown, strict=True)
-    # Bars 20% as wide as their x look equally wide on a log axis.
-    axes.bar(xs, ys, width=[0.2 * px for px in xs], color="#3b6ea5", edgecolor="#1d3f66")
+    # 20% of x looks equally wide on a log axis; capped below 1 so neighbours never overlap.
+    axes.bar(xs, ys, width=[min(0.8, 0.2 * px) for px in xs], color="#3b6ea5", linewidth=0)
+    axes.plot(xs, ys, "o", markersize=2, color="#1d3f66")  # keeps thin high-degree bars visible
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_ylim(bottom=0.8)
