@@ -218,6 +218,9 @@ def _parse_param(name: str, line: str) -> Param:
     if kind not in CONVERTERS:
         raise CatalogueError(f"{name}.cypher: parameter {match['name']} has unknown type {kind!r}"
                              f" (known: {', '.join(CONVERTERS)})")
+    if (match["min"] or match["max"]) and kind not in ("int", "float"):
+        raise CatalogueError(f"{name}.cypher: parameter {match['name']}: only int and float "
+                             "parameters take a range")
     param = Param(name=match["name"], type=kind, binds=match["binds"] or match["name"],
                   description=match["description"].strip(),
                   minimum=None if match["min"] is None else int(match["min"]),

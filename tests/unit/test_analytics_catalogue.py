@@ -136,6 +136,8 @@ def test_bad_parameters_are_one_clear_error(raw, message):
     ("// Describes.\n// columns: a\n// param x: int = 9 in 1..5 -- x\nRETURN $x AS a",
      "bad default"),
     ("// Describes.\n// columns: a\n// plot: a, b\nRETURN 1 AS a", "plot columns"),
+    ("// Describes.\n// columns: a\n// param x: str in 1..3 -- x\nRETURN $x AS a",
+     "only int and float parameters take a range"),
     ("// Describes.\n// columns: a\n// param x: int -- x\n// param x: int -- y\nRETURN $x AS a",
      "declared twice"),
 ])
