@@ -92,7 +92,7 @@ class Graph:
 
     def list_user_connections(self, user_id: int, viewer_id: int | None, offset: int,
                               limit: int) -> tuple[int, list[dict]]:
-        """`(count, page)` of the user's active connections from one read transaction."""
+        """`(count, page)` of the user's connections from one read transaction."""
 
         def work(tx):
             head = tx.run(cypher.query("api/count_user_connections"), user_id=user_id).single()
@@ -102,9 +102,8 @@ class Graph:
             if offset >= count:
                 # Past the end: nothing to fetch, and huge offsets never reach SKIP.
                 return count, []
-            result = tx.run(cypher.query("api/list_user_connections"), user_id=user_id,
-                            viewer_id=viewer_id, offset=offset, limit=limit)
-            return count, [_user_row(record) for record in result]
+            ids = _page_ids(tx, user_id, count, offset, limit)
+            return count, _user_rows(tx, ids, viewer_id)
 
         return self._read(work)
 
@@ -125,6 +124,30 @@ class Graph:
             return _options(stored["settings"])
 
         return self._write(work)
+
+
+def _page_ids(tx, user_id: int, count: int, offset: int, limit: int) -> list[int]:
+    """Ids on the page, read from whichever end of the user's index range is nearer.
+
+    Skipping index entries is the cost that grows with depth, so a page in the older half of
+    the list is read from the oldest end: no page skips more than half of a user's entries.
+    """
+    end = min(offset + limit, count)
+    if offset <= count - end:
+        rows = tx.run(cypher.query("api/connection_page_newest"), user_id=user_id,
+                      skip=offset, limit=end - offset)
+        return [row["id"] for row in rows]
+    rows = tx.run(cypher.query("api/connection_page_oldest"), user_id=user_id,
+                  skip=count - end, limit=end - offset)
+    return [row["id"] for row in rows][::-1]
+
+
+def _user_rows(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
+    """Full User rows for `ids`, in that order, as the viewer sees them."""
+    if not ids:
+        return []
+    result = tx.run(cypher.query("api/user_rows"), ids=ids, viewer_id=viewer_id)
+    return [_user_row(record) for record in result]
 
 
 def _options(stored: dict) -> dict:

@@ -3,9 +3,9 @@
 // columns: coefficient
 // param user: user -- whose coefficient
 MATCH (u:User {id: $user})
-WITH u, COUNT { (u)-[:CONNECTED_TO]-() } AS degree
+WITH u, COUNT { (u)-[:CONNECTED_TO]->() } AS degree
 CALL (u) {
-  MATCH (u)-[:CONNECTED_TO]-(x:User)-[:CONNECTED_TO]-(y:User)-[:CONNECTED_TO]-(u)
+  MATCH (u)-[:CONNECTED_TO]->(x:User)-[:CONNECTED_TO]->(y:User)-[:CONNECTED_TO]->(u)
   WHERE x.id < y.id
   RETURN count(*) AS triangles
 }

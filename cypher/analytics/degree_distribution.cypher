@@ -2,6 +2,6 @@
 // columns: degree, users
 // plot: degree, users
 MATCH (u:User)
-WITH COUNT { (u)-[:CONNECTED_TO]-() } AS degree
+WITH COUNT { (u)-[:CONNECTED_TO]->() } AS degree
 RETURN degree, count(*) AS users
 ORDER BY degree

@@ -6,18 +6,18 @@
 // skipped when k is beyond the one asked for; counting without a grouping key keeps 0 rows.
 MATCH (u:User {id: $user})
 CALL (u) {
-  MATCH (u)-[:CONNECTED_TO]-(o:User)
+  MATCH (u)-[:CONNECTED_TO]->(o:User)
   WITH count(DISTINCT o) AS size
   RETURN 1 AS k, size
   UNION ALL
   WITH u WHERE $k >= 2
-  MATCH (u)-[:CONNECTED_TO*1..2]-(o:User)
+  MATCH (u)-[:CONNECTED_TO*1..2]->(o:User)
   WHERE o <> u
   WITH count(DISTINCT o) AS size
   RETURN 2 AS k, size
   UNION ALL
   WITH u WHERE $k >= 3
-  MATCH (u)-[:CONNECTED_TO*1..3]-(o:User)
+  MATCH (u)-[:CONNECTED_TO*1..3]->(o:User)
   WHERE o <> u
   WITH count(DISTINCT o) AS size
   RETURN 3 AS k, size

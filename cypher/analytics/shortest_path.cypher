@@ -12,7 +12,7 @@ CALL (a, b) {
   RETURN 0 AS length, [a.id] AS path
   UNION ALL
   WITH a, b WHERE a <> b
-  MATCH p = shortestPath((a)-[:CONNECTED_TO*..6]-(b))
+  MATCH p = shortestPath((a)-[:CONNECTED_TO*..6]->(b))
   WITH p WHERE length(p) <= $max_depth
   RETURN length(p) AS length, [n IN nodes(p) | n.id] AS path
 }

@@ -3,7 +3,7 @@
 // param user: user -- whose triangles
 MATCH (u:User {id: $user})
 CALL (u) {
-  MATCH (u)-[:CONNECTED_TO]-(x:User)-[:CONNECTED_TO]-(y:User)-[:CONNECTED_TO]-(u)
+  MATCH (u)-[:CONNECTED_TO]->(x:User)-[:CONNECTED_TO]->(y:User)-[:CONNECTED_TO]->(u)
   WHERE x.id < y.id
   RETURN count(*) AS triangles
 }

@@ -7,17 +7,16 @@ from collections.abc import Iterable
 import networkx as nx
 from neo4j import Driver
 
+from tests.integration.seed import connect_pairs
+
 
 def seed(driver: Driver, database: str, graph: nx.Graph,
          requests: Iterable[tuple[int, int]] = ()) -> None:
-    """Users for the nodes, one CONNECTED_TO per edge (lower id -> higher), pending requests."""
+    """Users for the nodes, a connection per edge (the importer's own query), pending requests."""
     driver.execute_query(
         "UNWIND $ids AS id CREATE (:User {id: id, username: 'user' + toString(id), status: 'a'})",
         ids=sorted(graph.nodes), database_=database)
-    driver.execute_query(
-        "UNWIND $pairs AS pair MATCH (a:User {id: pair[0]}), (b:User {id: pair[1]}) "
-        "CREATE (a)-[:CONNECTED_TO {created_at: datetime()}]->(b)",
-        pairs=[sorted(edge) for edge in graph.edges], database_=database)
+    connect_pairs(driver, database, [(a, b, None) for a, b in graph.edges])
     driver.execute_query(
         "UNWIND $pairs AS pair MATCH (a:User {id: pair[0]}), (b:User {id: pair[1]}) "
         "CREATE (a)-[:CONNECTION_REQUEST {created_at: datetime()}]->(b)",

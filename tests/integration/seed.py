@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from service import cypher
+
 UTC = dt.UTC
 BASE = dt.datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -32,12 +34,16 @@ def create_users(driver, database: str, users: list[dict]) -> None:
                          rows=users, database_=database)
 
 
+def connect_pairs(driver, database: str, pairs) -> None:
+    """Connections `(a, b, created_at or None)`, written by the importer's own query."""
+    rows = [{"a": min(a, b), "b": max(a, b), "created_at": at} for a, b, at in pairs]
+    driver.execute_query(cypher.query("importing/merge_connections"), rows=rows,
+                         database_=database)
+
+
 def connect(driver, database: str, pairs: list[tuple[int, int, dt.datetime]]) -> None:
-    """One CONNECTED_TO per pair, lower id -> higher id, as the shared model stores it."""
-    rows = [{"a": min(a, b), "b": max(a, b), "at": at} for a, b, at in pairs]
-    driver.execute_query(
-        "UNWIND $rows AS row MATCH (a:User {id: row.a}), (b:User {id: row.b}) "
-        "CREATE (a)-[:CONNECTED_TO {created_at: row.at}]->(b)", rows=rows, database_=database)
+    """Connections with explicit dates (see connect_pairs)."""
+    connect_pairs(driver, database, pairs)
 
 
 def request(driver, database: str, pairs: list[tuple[int, int]]) -> None:

@@ -56,7 +56,7 @@ def set_options(graph: Graph, **values) -> None:
 
 @pytest.fixture
 def star(db):
-    """User 1 with 23 active connections (ties on created_at), plus blocked/deleted ones."""
+    """User 1 with 23 active connections (ties on created_at), then 3 older inactive ones."""
     driver, database = db
     users = [user_props(i) for i in range(1, 25)]
     users += [user_props(90, status="b"), user_props(91, status="d"), user_props(92, status="u")]
@@ -65,9 +65,10 @@ def star(db):
     for i in range(2, 25):
         # groups of three share one timestamp, so the id tie-break decides inside each group
         pairs.append((1, i, BASE + dt.timedelta(hours=(i - 2) // 3)))
-    pairs += [(1, 90, BASE), (1, 91, BASE), (92, 1, BASE)]
+    older = BASE - dt.timedelta(days=1)
+    pairs += [(1, 90, older), (1, 91, older), (92, 1, older)]
     connect(driver, database, pairs)
-    expected = sorted(range(2, 25), key=lambda i: (-((i - 2) // 3), i))
+    expected = sorted(range(2, 25), key=lambda i: (-((i - 2) // 3), i)) + [90, 91, 92]
     return expected
 
 
@@ -79,11 +80,20 @@ def test_full_page_through_equals_ground_truth(client, star):
     while url:
         resp = client.simulate_get(url.replace(HOST, ""))
         assert resp.status_code == 200
-        assert resp.json["count"] == 23
+        assert resp.json["count"] == 26
         seen += ids(resp.json)
         url, pages = resp.json["next"], pages + 1
     assert seen == star  # every connection exactly once, newest first, ties by id
-    assert pages == 5
+    assert pages == 6
+
+
+def test_every_offset_and_limit_matches_the_ground_truth(graph, star):
+    # Pages in the older half are read from the other end of the index: check every boundary.
+    for limit in (1, 2, 7, 13, 26, 30):
+        for offset in range(0, len(star) + 2):
+            count, page = graph.list_user_connections(1, None, offset, limit)
+            assert count == len(star)
+            assert [u["id"] for u in page] == star[offset:offset + limit], (offset, limit)
 
 
 def test_order_is_newest_first_with_id_tie_break(client, star):
@@ -113,23 +123,23 @@ def test_first_page_has_no_previous_and_default_limit(client, star):
 
 
 def test_last_page_has_no_next(client, star):
-    body = client.simulate_get(PATH, query_string="offset=18&limit=5").json
+    body = client.simulate_get(PATH, query_string="offset=21&limit=5").json
     assert body["next"] is None and len(body["results"]) == 5
-    assert body["previous"] == f"{HOST}{PATH}?limit=5&offset=13"
+    assert body["previous"] == f"{HOST}{PATH}?limit=5&offset=16"
 
 
 def test_offset_past_the_end_gives_empty_results(client, star):
     body = client.simulate_get(PATH, query_string="offset=500&limit=5").json
-    assert body == {"count": 23, "next": None,
+    assert body == {"count": 26, "next": None,
                     "previous": f"{HOST}{PATH}?limit=5&offset=495", "results": []}
 
 
 def test_limit_above_maximum_is_capped_and_links_carry_it(client, star):
     body = client.simulate_get(PATH, query_string="limit=1000&offset=3").json
-    assert len(body["results"]) == 20
+    assert len(body["results"]) == 23  # 26 connections from offset 3, under the cap of 100
     assert body["previous"] == f"{HOST}{PATH}?limit=100"
     body = client.simulate_get(PATH, query_string=f"limit={10**30}").json
-    assert len(body["results"]) == 23
+    assert len(body["results"]) == 26
 
 
 def test_huge_offset_is_400_not_500(client, star):
@@ -145,7 +155,7 @@ def test_largest_valid_offset_is_empty_page(client, star):
 def test_url_without_trailing_slash_answers_the_same(client, star):
     slash = client.simulate_get(PATH, query_string="limit=3").json
     bare = client.simulate_get(PATH.rstrip("/"), query_string="limit=3").json
-    assert ids(slash) == ids(bare) and bare["count"] == 23
+    assert ids(slash) == ids(bare) and bare["count"] == 26
     assert bare["next"] == f"{HOST}{PATH.rstrip('/')}?limit=3&offset=3"
 
 
@@ -233,10 +243,14 @@ def test_email_is_private_to_the_user_and_staff(client, db):
     assert emails(bearer(4)) == {3: ("user3@example.com", True), 2: ("user2@example.com", True)}
 
 
-def test_blocked_and_deleted_users_never_appear_nor_count(client, star):
+def test_blocked_and_deleted_users_are_listed_with_their_status(client, star):
     body = client.simulate_get(PATH, query_string="limit=100").json
-    assert body["count"] == len(body["results"]) == 23
-    assert not {90, 91, 92} & set(ids(body))
+    assert body["count"] == len(body["results"]) == 26
+    assert [(u["id"], u["status"]) for u in body["results"][-3:]] == [
+        (90, "b"), (91, "d"), (92, "u")]
+    # count is the user's own connections_counter, as any other page shows it
+    other = client.simulate_get("/api/v2/user/2/connections/").json["results"]
+    assert [u["connections_counter"] for u in other if u["id"] == 1] == [26]
 
 
 def test_blocked_user_list_is_404(client, db):
@@ -244,7 +258,8 @@ def test_blocked_user_list_is_404(client, db):
     create_users(driver, database, [user_props(1, status="b"), user_props(2)])
     connect(driver, database, [(1, 2, BASE)])
     assert client.simulate_get(PATH).status_code == 404
-    assert client.simulate_get("/api/v2/user/2/connections/").json["count"] == 0
+    body = client.simulate_get("/api/v2/user/2/connections/").json
+    assert body["count"] == 1 and body["results"][0]["status"] == "b"
 
 
 # --- access rules -----------------------------------------------------------------------
@@ -358,4 +373,4 @@ def test_wrong_method_is_405_with_allow(client, star):
 
 def test_graph_layer_returns_count_and_page(graph, star):
     count, page = graph.list_user_connections(1, None, 0, 100)
-    assert count == len(page) == 23
+    assert count == len(page) == 26

@@ -11,13 +11,20 @@ def test_users_and_connections_round_trip(clean_db, neo4j_settings):
     clean_db.execute_query(
         "UNWIND $ids AS id CREATE (:User {id: id, username: 'u' + toString(id)})",
         ids=[1, 2, 3], database_=db)
-    clean_db.execute_query(
-        "MATCH (a:User {id: 1}), (b:User) WHERE b.id IN [2, 3] "
-        "CREATE (a)-[:CONNECTED_TO {created_at: datetime()}]->(b)", database_=db)
+    clean_db.execute_query(cypher.query("importing/merge_connections"),
+                           rows=[{"a": 1, "b": 2, "created_at": None},
+                                 {"a": 1, "b": 3, "created_at": None}], database_=db)
     records, _, _ = clean_db.execute_query(
-        "MATCH (:User {id: 1})-[:CONNECTED_TO]-(o:User) RETURN o.username AS name ORDER BY name",
+        "MATCH (:User {id: 1})-[:CONNECTED_TO]->(o:User) RETURN o.username AS name ORDER BY name",
         database_=db)
     assert [r["name"] for r in records] == ["u2", "u3"]
+    # one connection = one relationship each way, each owned by its start user
+    records, _, _ = clean_db.execute_query(
+        "MATCH (a:User)-[c:CONNECTED_TO]->(b:User) "
+        "RETURN a.id AS a, b.id AS b, c.owner AS owner, c.neg_other AS neg ORDER BY a, b",
+        database_=db)
+    assert [tuple(r.values()) for r in records] == [
+        (1, 2, 1, -2), (1, 3, 1, -3), (2, 1, 2, -1), (3, 1, 3, -1)]
 
 
 def test_user_id_is_unique(clean_db, neo4j_settings):
