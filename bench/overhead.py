@@ -24,15 +24,18 @@ LIMIT = 20
 
 
 def raw_driver_call(cfg, user_ids, seed):
-    """(a): the endpoint's own Cypher over Bolt, in one read transaction, no HTTP, no serialization."""
+    """(a): the endpoint's own Cypher over Bolt in one read transaction: no HTTP, no Python-side
+    row shaping or serialization (records are fetched and dropped)."""
     rng = random.Random(seed)
     driver = db.create_driver(cfg)
-    count_q, page_q = cypher.query("api/count_user_connections"), cypher.query("api/list_user_connections")
+    count_q = cypher.query("api/count_user_connections")
+    page_q = cypher.query("api/connection_page_newest")
+    rows_q = cypher.query("api/user_rows")
 
     def work(tx, user_id):
-        count = tx.run(count_q, user_id=user_id).single()
-        rows = list(tx.run(page_q, user_id=user_id, viewer_id=None, offset=0, limit=LIMIT))
-        return count, rows
+        count = tx.run(count_q, user_id=user_id).single()["count"]
+        ids = [r["id"] for r in tx.run(page_q, user_id=user_id, skip=0, limit=min(LIMIT, count))]
+        return count, list(tx.run(rows_q, ids=ids, viewer_id=None)) if ids else []
 
     def call(i):
         with driver.session(database=cfg.neo4j_database) as session:

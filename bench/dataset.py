@@ -1,0 +1,91 @@
+"""The benchmark data set, in its own managed Neo4j instance (`bench`), loaded once.
+
+A degree ladder: hub users with exactly 10, 100, 1,000, 10,000 and 100,000 connections to
+distinct leaf users, written through the importer's own query. With NEO4J_URI set, that server
+is used instead (and must be disposable: the ladder is added to it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import sys
+import time
+
+from common import ROOT  # noqa: F401  (puts the project on sys.path)
+
+from service import cypher, db
+from service.config import Neo4jServerSettings, Settings
+from service.neo4j_server import LocalNeo4j
+
+DEGREES = (10, 100, 1_000, 10_000, 100_000)
+HUB_BASE = 900_000_000          # hub for degree d: HUB_BASE + index
+LEAF_BASE = 910_000_000
+BATCH = 10_000
+EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def hub_id(degree: int) -> int:
+    return HUB_BASE + DEGREES.index(degree)
+
+
+def bench_settings() -> Settings:
+    """Settings for the bench instance (started if needed), or NEO4J_URI's server."""
+    if os.environ.get("NEO4J_URI"):
+        return Settings.from_env()
+    env = dict(os.environ, NEO4J_INSTANCE="bench",
+               NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
+               NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"))
+    env.setdefault("NEO4J_HEAP", "2g")
+    env.setdefault("NEO4J_PAGECACHE", "2g")
+    server_settings = Neo4jServerSettings.from_env(env)
+    LocalNeo4j(server_settings).start()
+    base = Settings.from_env(env)
+    return dataclasses.replace(base, server=server_settings)
+
+
+def _write(driver, database, name, rows):
+    with driver.session(database=database) as session:
+        session.execute_write(lambda tx: tx.run(cypher.query(name), rows=rows).consume())
+
+
+def ensure_ladder(settings: Settings) -> None:
+    """Load the degree ladder unless it is already there (checked by the top hub's degree)."""
+    with db.create_driver(settings) as driver:
+        db.init_schema(driver, settings.neo4j_database)
+        records, _, _ = driver.execute_query(cypher.query("api/count_user_connections"),
+                                             user_id=hub_id(DEGREES[-1]),
+                                             database_=settings.neo4j_database)
+        if records[0]["count"] == DEGREES[-1]:
+            return
+        started = time.monotonic()
+        leaves = sum(DEGREES)
+        users = [_user(hub_id(d)) for d in DEGREES]
+        users += [_user(LEAF_BASE + i) for i in range(leaves)]
+        for i in range(0, len(users), BATCH):
+            _write(driver, settings.neo4j_database, "importing/upsert_users", users[i:i + BATCH])
+        leaf = LEAF_BASE
+        done = 0
+        for degree in DEGREES:
+            rows = []
+            for j in range(degree):
+                # every 7th connection shares its timestamp with the previous: exercises the tie-break
+                seconds = (j - (j % 7 == 1)) * 60
+                at = EPOCH + dt.timedelta(seconds=seconds)
+                rows.append({"a": hub_id(degree), "b": leaf, "created_at": at})
+                leaf += 1
+            for i in range(0, len(rows), BATCH):
+                _write(driver, settings.neo4j_database, "importing/merge_connections",
+                       rows[i:i + BATCH])
+                done += len(rows[i:i + BATCH])
+                print(f"\rloading degree ladder: {done}/{leaves} connections", end="",
+                      file=sys.stderr, flush=True)
+        print(f"\nloaded the degree ladder in {time.monotonic() - started:.0f}s", file=sys.stderr)
+
+
+def _user(user_id: int) -> dict:
+    """A row for importing/upsert_users: the importer's own shape."""
+    props = {"username": f"bench{user_id}", "real_name": f"Bench {user_id}", "status": "a",
+             "gender": "Unspecified", "tags_json": "[]", "reputation": 0}
+    return {"id": user_id, "props": props, "date_joined": EPOCH}
