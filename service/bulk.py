@@ -7,7 +7,6 @@ it is only used for the project's own managed server when its database is empty.
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from dataclasses import dataclass
@@ -46,17 +45,19 @@ class BulkFiles:
     requests: int
 
 
-def _cell(value, kind: str):
-    """A CSV cell: None → empty unquoted (no property); strings quoted so "" stays ""."""
+def _cell(value, kind: str) -> str:
+    """A CSV cell: None → empty and unquoted (no property); strings quoted, so "" stays ""."""
     if value is None:
-        return None
+        return ""
     if kind == "boolean":
         return "true" if value else "false"
+    if kind == "long":
+        return str(int(value))
     if kind == "datetime":
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if kind == "date":
         return value.isoformat()
-    return value
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
@@ -66,16 +67,14 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
     connections_path = out_dir / "admin-connections.csv"
     requests_path = out_dir / "admin-requests.csv"
     users = connections = requests = 0
-    with open(users_path, "w", encoding="utf-8", newline="") as handle:
-        # QUOTE_NONNUMERIC quotes every string and leaves None as an empty, unquoted cell.
-        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    with open(users_path, "w", encoding="utf-8") as handle:
         handle.write(",".join(["id:ID(User)"] + [f"{name}:{kind}" for name, kind in USER_COLUMNS])
                      + "\n")
         for user in generate_users(cfg):
             props = user_properties(user)
             props["date_joined"] = user["date_joined"]
-            writer.writerow([user["id"]] + [_cell(props[name], kind)
-                                            for name, kind in USER_COLUMNS])
+            handle.write(",".join([str(user["id"])] + [_cell(props[name], kind)
+                                                        for name, kind in USER_COLUMNS]) + "\n")
             users += 1
     with open(connections_path, "w", encoding="utf-8") as conn, \
             open(requests_path, "w", encoding="utf-8") as req:

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-EPOCH_START = int(dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc).timestamp())
-EPOCH_END = int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+EPOCH_START = int(dt.datetime(2016, 1, 1, tzinfo=dt.UTC).timestamp())
+EPOCH_END = int(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
 USERS_FILE, CONNECTIONS_FILE, REQUESTS_FILE = "users.jsonl", "connections.csv", "requests.csv"
 
 FIRST_NAMES = (
@@ -118,7 +118,7 @@ def joined_at(user_id: int, users: int) -> int:
 
 
 def iso(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def generate_pairs(cfg: GeneratorConfig) -> Iterator[tuple[int, int, int, bool]]:
@@ -174,7 +174,7 @@ def generate_users(cfg: GeneratorConfig) -> Iterator[dict]:
             "email": f"{username}@example.com",
             "email_isvalid": rand() < 0.9,
             "date_joined": dt.datetime.fromtimestamp(joined_at(user_id, cfg.users),
-                                                     dt.timezone.utc),
+                                                     dt.UTC),
             "bio": choice(BIOS) if rand() < 0.4 else "",
             "location": city if has_city else "",
             "location_lat_lng": lat_lng if has_city else "",
@@ -238,3 +238,14 @@ def write_import_files(cfg: GeneratorConfig, out_dir: Path) -> GeneratedFiles:
                 conn.write(f"{a},{b},{iso(created)}\n")
                 connections += 1
     return GeneratedFiles(*paths, users, connections, requests)
+
+
+def supernode_ids(cfg: GeneratorConfig) -> list[int]:
+    """The user ids that got `supernode_degree` as their expected degree."""
+    multiplier, offset = _permutation(cfg.users, cfg.seed)
+    return [(rank * multiplier + offset) % cfg.users + 1 for rank in range(cfg.supernodes)]
+
+
+# The community `make run` loads into an empty database: small, but with hubs and requests.
+DEMO = GeneratorConfig(users=3000, avg_degree=8, exponent=2.5, supernodes=3,
+                       supernode_degree=600, request_share=0.08, seed=2024)

@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,10 @@ USER_PROPERTIES = (
     "cover", "ext_id", "reputation", "posts_counter", "discussions_counter", "statuses_counter",
     "polls_counter",
 )
+
+
+class ImportCountMismatch(Exception):
+    """The graph's totals after an import differ from what the writes reported."""
 
 
 class ImportInputError(Exception):
@@ -78,10 +82,9 @@ class ImportSummary:
     bad_rows: list[BadRow] = field(default_factory=list)
 
     def describe(self) -> str:
-        lines = [
-            f"imported {self.users} users, {self.connections} connections, {self.requests} "
-            f"requests; skipped {self.skipped} bad rows; {self.seconds:.1f}s",
-        ]
+        lines = [(f"imported {self.users} users, {self.connections} connections, "
+                  f"{self.requests} requests; skipped {self.skipped} bad rows; "
+                  f"{self.seconds:.1f}s")]
         if self.before and self.after:
             lines.append(
                 f"graph before: {self.before.users} users, {self.before.connections} connections, "
@@ -270,7 +273,7 @@ class Importer:
         from tqdm import tqdm
 
         total = max(count_lines(path) - (0 if unit == "users" else 1), 0) if self.progress else None
-        return tqdm(total=total, unit=" rows", unit_scale=True, desc=f"{unit:<11}",
+        return tqdm(total=total, unit=" rows", desc=f"{unit:<11}",
                     file=sys.stderr, disable=not self.progress, dynamic_ncols=True)
 
     def _bad(self, bad: BadRow, batch: list[tuple[int, dict]], summary: ImportSummary) -> None:
@@ -359,8 +362,3 @@ def check_counts(summary: ImportSummary) -> None:
         raise ImportCountMismatch(
             f"graph totals after the import {after} differ from the expected {expected} "
             f"(before {before}); another writer may have changed the graph meanwhile")
-
-
-class ImportCountMismatch(Exception):
-    """The graph's totals after an import differ from what the writes reported."""
-
