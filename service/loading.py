@@ -99,8 +99,10 @@ class Demo:
     degree: int
 
 
-def ensure_demo(settings: Settings, cfg: GeneratorConfig = DEMO, progress: bool = True) -> Demo:
+def ensure_demo(settings: Settings, cfg: GeneratorConfig | None = None,
+                progress: bool = True) -> Demo:
     """Load the demo community when the database has no users; return a user to show."""
+    cfg = cfg or DEMO
     with db.create_driver(settings) as driver:
         driver.verify_connectivity()
         empty = Importer(driver, settings.neo4j_database).count_graph().users == 0
