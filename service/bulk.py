@@ -91,17 +91,20 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
     return BulkFiles(users_path, connections_path, requests_path, users, connections, requests)
 
 
-def import_admin_csvs(settings: Settings, files: BulkFiles) -> float:
+def import_admin_csvs(settings: Settings, files: BulkFiles) -> dict[str, float]:
     """Stop the managed server, replace its database with the CSVs, restart, apply the schema.
 
-    Returns the seconds neo4j-admin took. The caller must have checked the database is empty.
+    Returns seconds per phase. The caller must have checked that the database is empty.
     """
     if settings.neo4j_external:
         raise Neo4jServerError("the bulk path needs the project's managed Neo4j, not NEO4J_URI")
     if settings.neo4j_database != "neo4j":
         raise Neo4jServerError("the bulk path loads Community's one user database, `neo4j`")
     server = LocalNeo4j(settings.server)
+    phases = {}
+    started = time.monotonic()
     server.stop()
+    phases["stop"] = time.monotonic() - started
     started = time.monotonic()
     result = server.admin(
         "database", "import", "full", settings.neo4j_database, "--overwrite-destination=true",
@@ -111,13 +114,16 @@ def import_admin_csvs(settings: Settings, files: BulkFiles) -> float:
         f"--relationships=CONNECTED_TO={files.connections_path}",
         f"--relationships=CONNECTION_REQUEST={files.requests_path}",
     )
-    seconds = time.monotonic() - started
+    phases["neo4j-admin"] = time.monotonic() - started
     log.info("neo4j-admin import output: %s", result.stdout[-2000:])
+    started = time.monotonic()
+    server.start()
+    phases["start"] = time.monotonic() - started
     if result.returncode != 0:
-        server.start()
         tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         raise Neo4jServerError("neo4j-admin database import failed: " + " | ".join(tail))
-    server.start()
+    started = time.monotonic()
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
-    return seconds
+    phases["schema"] = time.monotonic() - started
+    return phases

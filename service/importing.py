@@ -212,7 +212,11 @@ class Importer:
         def work(tx):
             return [record.data() for record in tx.run(cypher.query(name), **params)]
 
-        with self.driver.session(database=self.database) as session:
+        # On a fresh database the relationship types do not exist yet; Neo4j's warning about
+        # that is noise here.
+        with self.driver.session(database=self.database,
+                                 notifications_disabled_classifications=["UNRECOGNIZED"]
+                                 ) as session:
             return session.execute_read(work)
 
     def count_graph(self) -> GraphCounts:

@@ -34,11 +34,15 @@ class LoadResult:
     generate_seconds: float
     load_seconds: float
     after: GraphCounts
+    phases: dict[str, float] | None = None
 
     def describe(self) -> str:
-        return (f"loaded {self.users} users, {self.connections} connections, {self.requests} "
+        text = (f"loaded {self.users} users, {self.connections} connections, {self.requests} "
                 f"requests via {self.method}: generated in {self.generate_seconds:.1f}s, loaded "
                 f"in {self.load_seconds:.1f}s")
+        if self.phases:
+            text += " (" + ", ".join(f"{k} {v:.1f}s" for k, v in self.phases.items()) + ")"
+        return text
 
 
 def choose_method(settings: Settings, cfg: GeneratorConfig, counts: GraphCounts,
@@ -70,10 +74,11 @@ def load_generated(settings: Settings, cfg: GeneratorConfig, *, method: str = "a
     with tempfile.TemporaryDirectory(prefix="connections-generate-") as tmp:
         work_dir = out_dir or Path(tmp)
         started = time.monotonic()
+        phases = None
         if chosen == "bulk":
             files = bulk.write_admin_csvs(cfg, work_dir)
             generated = time.monotonic()
-            bulk.import_admin_csvs(settings, files)
+            phases = bulk.import_admin_csvs(settings, files)
         else:
             files = write_import_files(cfg, work_dir)
             generated = time.monotonic()
@@ -89,7 +94,7 @@ def load_generated(settings: Settings, cfg: GeneratorConfig, *, method: str = "a
     if before == GraphCounts(0, 0, 0) and after != expected:
         raise LoadError(f"the graph holds {after} after loading, expected {expected}")
     return LoadResult(chosen, files.users, files.connections, files.requests,
-                      generated - started, loaded - generated, after)
+                      generated - started, loaded - generated, after, phases)
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,12 @@ def test_demo_community_has_hubs_and_requests():
 def test_impossible_configs_are_refused(changes, message):
     with pytest.raises(ValueError, match=message):
         GeneratorConfig(**{**CFG.__dict__, **changes}).validate()
+
+
+@pytest.mark.parametrize("epoch", [0, 951782400, 1451606400, 1709251199, 1767225599])
+def test_iso_matches_strftime(epoch):
+    import datetime as dt
+
+    from service.generate import iso
+
+    assert iso(epoch) == dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
