@@ -52,6 +52,7 @@ class BadRow:
     line: int
     field: str
     message: str
+    fatal: bool = False  # the whole file is unusable (a wrong header): never skipped
 
     def describe(self) -> str:
         return f"{self.path}:{self.line}: field '{self.field}': {self.message}"
@@ -161,7 +162,7 @@ def _read_csv(path: Path, header: tuple[str, ...], schema, to_row: Callable[[dic
         columns = [name.strip() for name in columns]
         if columns not in (list(header), list(header[:2])):
             yield 1, BadRow(path, 1, "-", f"the header must be {','.join(header)}, "
-                                          f"got {','.join(columns)}")
+                                          f"got {','.join(columns)}", fatal=True)
             return
         for values in reader:
             line_no = reader.line_num
@@ -270,6 +271,9 @@ class Importer:
             if batch:
                 write(path, batch, summary)
                 bar.update(len(batch))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ImportInputError(f"{path}: not a readable UTF-8 file ({exc}); nothing after "
+                                   f"the last full batch was written") from None
         finally:
             bar.close()
 
@@ -281,7 +285,7 @@ class Importer:
                     file=sys.stderr, disable=not self.progress, dynamic_ncols=True)
 
     def _bad(self, bad: BadRow, batch: list[tuple[int, dict]], summary: ImportSummary) -> None:
-        if not self.skip_invalid:
+        if not self.skip_invalid or bad.fatal:
             first = batch[0][0] if batch else bad.line
             raise ImportInputError(
                 f"{bad.describe()}; nothing from line {first} on was written from {bad.path} — "

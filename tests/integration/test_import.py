@@ -207,3 +207,17 @@ def test_demo_loads_once_and_prints_a_working_token(cli_env, capsys, monkeypatch
     assert "already holds users; nothing loaded" in capsys.readouterr().out
     demo = ensure_demo(cli.Settings.from_env(), progress=False)
     assert demo.loaded is None and demo.degree >= 5
+
+
+def test_a_wrong_header_is_fatal_even_when_skipping(clean_db, neo4j_settings, tmp_path):
+    path = write_csv(tmp_path / "c.csv", "a,b,created_at", "1,2,")
+    with pytest.raises(ImportInputError, match=r"c.csv:1: field '-': the header must be"):
+        Importer(clean_db, neo4j_settings.neo4j_database, skip_invalid=True,
+                 progress=False).import_files(None, path)
+
+
+def test_a_file_that_is_not_utf8_is_one_clear_error(clean_db, neo4j_settings, tmp_path):
+    path = tmp_path / "u.jsonl"
+    path.write_bytes(b'{"id": 1, "username": "\xff"}\n')
+    with pytest.raises(ImportInputError, match="not a readable UTF-8 file"):
+        Importer(clean_db, neo4j_settings.neo4j_database, progress=False).import_files(path, None)
