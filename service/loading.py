@@ -113,7 +113,7 @@ def ensure_demo(settings: Settings, cfg: GeneratorConfig | None = None,
         empty = Importer(driver, settings.neo4j_database).count_graph().users == 0
     loaded = load_generated(settings, cfg, method="bolt", progress=progress) if empty else None
     with db.create_driver(settings) as driver:
-        records, _, _ = driver.execute_query(cypher.query("importing/sample_user"), min_degree=5,
+        records, _, _ = driver.execute_query(cypher.query("importing/sample_user"), min_degree=12,
                                              database_=settings.neo4j_database,
                                              routing_="r")
     if not records:

@@ -206,7 +206,7 @@ def test_demo_loads_once_and_prints_a_working_token(cli_env, capsys, monkeypatch
     assert cli.main(["demo", "--no-progress"]) == 0
     assert "already holds users; nothing loaded" in capsys.readouterr().out
     demo = ensure_demo(cli.Settings.from_env(), progress=False)
-    assert demo.loaded is None and demo.degree >= 5
+    assert demo.loaded is None and demo.degree >= 12
 
 
 def test_a_wrong_header_is_fatal_even_when_skipping(clean_db, neo4j_settings, tmp_path):
