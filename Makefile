@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -38,6 +38,16 @@ run: demo
 
 test: venv
 	$(BIN)/pytest
+
+LOADTEST_STAMP := $(VENV)/.installed-loadtest
+
+$(LOADTEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,loadtest]'
+	@touch $(LOADTEST_STAMP)
+
+# Needs the service running (`make run` in another terminal); see README "Load tests".
+loadtest: $(LOADTEST_STAMP)
+	$(BIN)/python loadtest/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

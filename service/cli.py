@@ -11,6 +11,7 @@ from pathlib import Path
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.config import ConfigError, Neo4jServerSettings, Settings
+from service.graph import GraphUnavailable
 from service.neo4j_server import LocalNeo4j, Neo4jServerError
 
 
@@ -143,6 +144,111 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  curl -s -H 'Authorization: Bearer {token}' "
           f"'{base}/api/v2/user/{demo.user_id}/connections/?limit=5'")
     return 0
+def cmd_token(args: argparse.Namespace) -> int:
+    from service import auth
+
+    if not 1 <= args.user_id <= 2**63 - 1:
+        raise CommandError(f"--user-id must be a positive integer, got {args.user_id}")
+    if args.ttl < 1:
+        raise CommandError(f"--ttl must be at least 1 second, got {args.ttl}")
+    settings = Settings.from_env()
+    print(auth.mint_token(args.user_id, settings.jwt_secret, ttl_seconds=args.ttl))
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from service import community, db
+    from service.graph import Graph
+
+    settings = Settings.from_env()
+    if args.action == "set":
+        if args.name is None or args.value is None:
+            raise CommandError("usage: connections settings set NAME VALUE "
+                               f"(NAME one of: {', '.join(community.OPTIONS)})")
+        try:
+            value = community.parse_option(args.name, args.value)
+        except community.UnknownOption as exc:
+            raise CommandError(str(exc)) from None
+    elif args.name is not None:
+        raise CommandError("usage: connections settings show")
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        if args.action == "set":
+            stored = graph.set_community_settings({args.name: value})
+        else:
+            stored = graph.get_community_settings()
+    values = community.effective(stored, settings)
+    for name in community.OPTIONS:
+        source = "database" if name in stored else "default"
+        print(f"{name}={str(values[name]).lower()} ({source})")
+    return 0
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """`--param name=value` pairs as a dict; malformed or repeated names are errors."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise CommandError(f"--param needs name=value, got {pair!r}")
+        if name in params:
+            raise CommandError(f"parameter {name} given twice")
+        params[name] = value
+    return params
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from service import analytics, db
+    from service import analytics_output as output
+
+    try:
+        catalogue = analytics.Catalogue.load()
+        if args.list:
+            print(output.format_catalogue(catalogue, args.format), end="")
+            return 0
+        if not args.name:
+            raise CommandError("name a query to run, or list them with --list")
+        query = catalogue.get(args.name)
+        params = query.bind(parse_params(args.param))
+        mode = "explain" if args.explain else "profile" if args.profile else "run"
+        if args.plot and not query.plot:
+            plottable = ", ".join(q.name for q in catalogue if q.plot) or "none"
+            raise CommandError(f"query {query.name} has nothing to plot (--plot works with: "
+                               f"{plottable})")
+        if args.plot and mode != "run":
+            raise CommandError("--plot cannot be combined with --explain or --profile")
+        settings = Settings.from_env()
+        with db.create_driver(settings) as driver:
+            runner = analytics.AnalyticsRunner(driver, settings.neo4j_database,
+                                               timeout=args.timeout, max_rows=args.max_rows)
+            result = runner.run(query, params, mode)
+        if result.plan is not None:
+            print(output.format_plan(result.plan, args.format), end="")
+            return 0
+        print(output.format_rows(result, args.format), end="")
+        if result.truncated:
+            print(f"connections: warning: output stopped at {args.max_rows} rows; "
+                  "raise the limit with --max-rows", file=sys.stderr)
+        if args.plot:
+            output.plot_loglog(result, *query.plot, path=args.plot, title=query.name)
+            print(f"connections: wrote {args.plot}", file=sys.stderr)
+        return 0
+    except analytics.AnalyticsError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _positive(kind):
+    def convert(raw: str):
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {raw}")
+        return value
+
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,6 +303,40 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--token-ttl", type=_positive_int, default=3600, help="seconds")
     demo.add_argument("--no-progress", action="store_true")
     demo.set_defaults(func=cmd_demo)
+    token = sub.add_parser("token", help="mint a Bearer JWT (HS256, JWT_SECRET) for local use")
+    token.add_argument("--user-id", type=int, required=True, help="the token's user_id")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    token.set_defaults(func=cmd_token)
+
+    settings_parser = sub.add_parser(
+        "settings", help="show or set community options (follow_enabled, content_availability)")
+    settings_parser.add_argument("action", choices=["show", "set"])
+    settings_parser.add_argument("name", nargs="?", help="option name (set)")
+    settings_parser.add_argument("value", nargs="?", help="true or false (set)")
+    settings_parser.set_defaults(func=cmd_settings)
+
+    from service.analytics import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+
+    query = sub.add_parser(
+        "query", help="run a named, read-only analytics query (see --list)",
+        description="Run a query from the analysts' catalogue (cypher/analytics/*.cypher) in a "
+                    "read-only transaction.")
+    query.add_argument("name", nargs="?", help="the query to run")
+    query.add_argument("--list", action="store_true", help="list the queries and their params")
+    query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a query parameter (repeat for several)")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    plan = query.add_mutually_exclusive_group()
+    plan.add_argument("--explain", action="store_true", help="print the plan; run nothing")
+    plan.add_argument("--profile", action="store_true",
+                      help="run the query and print the plan with rows and db hits")
+    query.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT,
+                       metavar="SECONDS", help=f"server-side timeout (default {DEFAULT_TIMEOUT:g})")
+    query.add_argument("--max-rows", type=_positive(int), default=DEFAULT_MAX_ROWS, metavar="N",
+                       help=f"stop after N rows (default {DEFAULT_MAX_ROWS})")
+    query.add_argument("--plot", metavar="FILE", type=Path,
+                       help="also write a log-log PNG histogram (degree_distribution)")
+    query.set_defaults(func=cmd_query)
     return parser
 
 
@@ -208,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ConfigError, Neo4jServerError, CommandError) as exc:
+        print(f"connections: error: {exc}", file=sys.stderr)
+        return 2
+    except GraphUnavailable as exc:
         print(f"connections: error: {exc}", file=sys.stderr)
         return 2
     except (ServiceUnavailable, AuthError) as exc:

@@ -1,8 +1,11 @@
-"""Falcon resources: thin HTTP entry points over the graph layer."""
+"""Falcon resources: thin HTTP entry points over the service layer."""
 
 from __future__ import annotations
 
 import falcon
+
+from service.pagination import paginate
+from service.schemas import ConnectionsQuerySchema, UserSchema
 
 
 class LiveResource:
@@ -21,3 +24,34 @@ class ReadyResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.graph.ping()
         resp.media = {"status": "ok"}
+
+
+class UserConnectionsResource:
+    """`GET /api/v2/user/{id}/connections/`: one page of a user's connections."""
+
+    def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
+        self.service = service
+        self.query_schema = query_schema
+        self.user_schema = UserSchema(many=True)
+        self.trust_forwarded = trust_forwarded
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        viewer = self.service.authenticate(req.get_header("Authorization"))
+        self.service.check_access(viewer)
+        params = self.query_schema.load(req.params)
+        count, users = self.service.list_connections(user_id, viewer, params["offset"],
+                                                     params["limit"])
+        # Links are absolute, like Django's build_absolute_uri(); proxy headers only when trusted.
+        url = req.forwarded_uri if self.trust_forwarded else req.uri
+        resp.media = paginate(url, count, params["offset"], params["limit"],
+                              self.user_schema.dump(users))
+
+
+class OpenApiResource:
+    """`GET /api/v2/openapi.json`: the OpenAPI 3 document, generated once at start."""
+
+    def __init__(self, document: dict):
+        self.document = document
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self.document

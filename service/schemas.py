@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 GENDERS = ("Male", "Female", "Unspecified")
 STATUSES = ("a", "b", "d", "u")  # approved, blocked, deleted (soft), unregistered (hard)
 CONNECTION_STATUSES = ("connected", "sent_connection_request", "received_connection_request")
+MAX_INT64 = 2**63 - 1  # Neo4j integers are 64-bit; nothing larger may reach a query
 
 
 class UtcDateTime(fields.DateTime):
@@ -18,16 +28,16 @@ class UtcDateTime(fields.DateTime):
         if value is None:
             return None
         if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = dt.datetime.fromisoformat(value)  # 3.11+ reads the `Z` suffix
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        return parsed.astimezone(dt.timezone.utc)
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC)
 
 
 class UserSchema(Schema):
@@ -42,34 +52,110 @@ class UserSchema(Schema):
         required=True,
         validate=[validate.Length(min=1, max=255), validate.Regexp(r"^[A-Za-z0-9_-]+$")],
     )
-    real_name = fields.String(load_default="", validate=validate.Length(max=255))
-    email = fields.Email(load_default=None, allow_none=True)
-    email_isvalid = fields.Boolean(load_default=False)
-    date_joined = UtcDateTime(load_default=None, allow_none=True)
-    bio = fields.String(load_default="")
-    location = fields.String(load_default="", validate=validate.Length(max=100))
-    location_lat_lng = fields.String(load_default="", allow_none=True)
-    position_lat_lng = fields.String(load_default="", allow_none=True)
-    date_of_birth = fields.Date(load_default=None, allow_none=True)
-    description = fields.String(load_default="", validate=validate.Length(max=50))
-    gender = fields.String(load_default="Unspecified", validate=validate.OneOf(GENDERS))
-    status = fields.String(load_default="a", validate=validate.OneOf(STATUSES))
-    website = fields.String(load_default="", validate=validate.Length(max=200))
-    avatar = fields.String(load_default=None, allow_none=True)
-    cover = fields.String(load_default=None, allow_none=True)
-    ext_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    tags = fields.List(fields.Raw(), load_default=list)
-    reputation = fields.Integer(load_default=0, strict=True)
+    real_name = fields.String(load_default="", dump_default="", validate=validate.Length(max=255))
+    email = fields.Email(load_default=None, dump_default=None, allow_none=True)
+    email_isvalid = fields.Boolean(load_default=False, dump_default=False, allow_none=True)
+    date_joined = UtcDateTime(load_default=None, dump_default=None, allow_none=True)
+    bio = fields.String(load_default="", dump_default="")
+    location = fields.String(load_default="", dump_default="", validate=validate.Length(max=100))
+    location_lat_lng = fields.String(load_default="", dump_default=None, allow_none=True)
+    position_lat_lng = fields.String(load_default="", dump_default=None, allow_none=True)
+    date_of_birth = fields.Date(load_default=None, dump_default=None, allow_none=True)
+    description = fields.String(load_default="", dump_default="", validate=validate.Length(max=50))
+    gender = fields.String(load_default="Unspecified", dump_default="Unspecified", validate=validate.OneOf(GENDERS))
+    status = fields.String(load_default="a", dump_default="a", validate=validate.OneOf(STATUSES))
+    website = fields.String(load_default="", dump_default="", validate=validate.Length(max=200))
+    avatar = fields.String(load_default=None, dump_default=None, allow_none=True)
+    cover = fields.String(load_default=None, dump_default=None, allow_none=True)
+    ext_id = fields.Integer(load_default=None, dump_default=None, allow_none=True, strict=True)
+    tags = fields.List(fields.Raw(), load_default=list, dump_default=list)
+    reputation = fields.Integer(load_default=0, dump_default=0, strict=True)
     connection_status = fields.String(
-        dump_only=True, allow_none=True, validate=validate.OneOf(CONNECTION_STATUSES)
+        dump_only=True, dump_default=None, allow_none=True,
+        validate=validate.OneOf(CONNECTION_STATUSES),
     )
     connection_requests_sent_counter = fields.Integer(dump_only=True)
     connection_requests_received_counter = fields.Integer(dump_only=True)
     connections_counter = fields.Integer(dump_only=True)
-    posts_counter = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
-    discussions_counter = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
-    statuses_counter = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
-    polls_counter = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    posts_counter = fields.Integer(
+        load_default=0, dump_default=0, strict=True, validate=validate.Range(min=0))
+    discussions_counter = fields.Integer(
+        load_default=0, dump_default=0, strict=True, validate=validate.Range(min=0))
+    statuses_counter = fields.Integer(
+        load_default=0, dump_default=0, strict=True, validate=validate.Range(min=0))
+    polls_counter = fields.Integer(
+        load_default=0, dump_default=0, strict=True, validate=validate.Range(min=0))
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class QueryInteger(fields.Integer):
+    """A query-string integer: ASCII digits only, so `1.5`, `-1`, `1e3` and ` 7` are invalid."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            # A repeated parameter: Django's QueryDict (so DRF) reads the last value.
+            value = value[-1]
+        if not isinstance(value, str) or not _DIGITS.fullmatch(value):
+            raise self.make_error("invalid", input=value)
+        if len(value) > 19:
+            # Beyond any 64-bit integer: the validators reject it or the schema caps it,
+            # and parsing thousands of digits is never needed.
+            return MAX_INT64 + 1
+        return int(value)
+
+
+class ConnectionsQuerySchema(Schema):
+    """`limit`/`offset` of the connections list; `limit` above the maximum is capped."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = QueryInteger(
+        validate=validate.Range(min=1, error="Must be a positive integer (1 or more)."),
+        error_messages={"invalid": "Must be a positive integer (1 or more)."},
+        metadata={"description": "Number of results to return per page. Default 20; values "
+                                 "above the maximum (default 100) are capped to it."},
+    )
+    offset = QueryInteger(
+        load_default=0,
+        validate=validate.Range(min=0, max=MAX_INT64,
+                                error=f"Must be an integer from 0 to {MAX_INT64}."),
+        error_messages={"invalid": f"Must be an integer from 0 to {MAX_INT64}."},
+        metadata={"description": "The initial index from which to return the results."},
+    )
+
+    def __init__(self, *, default_limit: int = 20, max_limit: int = 100, **kwargs):
+        super().__init__(**kwargs)
+        self.default_limit = default_limit
+        self.max_limit = max_limit
+
+    @post_load
+    def cap_limit(self, data: dict, **kwargs) -> dict:
+        """Default and cap `limit` exactly as DRF's `get_limit` does with `max_limit`."""
+        data["limit"] = min(data.get("limit", self.default_limit), self.max_limit)
+        return data
+
+
+class ConnectionsPageSchema(Schema):
+    """The DRF LimitOffsetPagination envelope around a page of users."""
+
+    class Meta:
+        ordered = True
+
+    count = fields.Integer(required=True, metadata={"description": "Total results count."})
+    next = fields.Url(required=True, allow_none=True, metadata={"description": "Next page."})
+    previous = fields.Url(required=True, allow_none=True,
+                          metadata={"description": "Previous page."})
+    results = fields.List(fields.Nested(UserSchema), required=True)
+
+
+class ErrorSchema(Schema):
+    """Every error response: a human-readable `detail`, and per-parameter messages on 400."""
+
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
 class ConnectionRowSchema(Schema):

@@ -1,2 +1,2 @@
 // Tests only: delete every node and relationship, in batches (run in an auto-commit session).
-MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS

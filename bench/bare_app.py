@@ -1,0 +1,57 @@
+"""Baseline (b): Falcon under gunicorn returning a fixed connections page, no database.
+
+Served with the same gunicorn config as the real service so the only difference is the work
+behind the response. The page is a real one captured from the endpoint when BENCH_PAGE_FILE
+points at it, else a synthetic page of 20 full User objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import falcon
+
+
+def json_handlers() -> dict:
+    """The real app's JSON handlers, so both serialize the same way."""
+    from service import app
+
+    return app.json_handlers() if hasattr(app, "json_handlers") else {}
+
+
+def _synthetic_page() -> dict:
+    user = {
+        "id": 1, "username": "user_1", "real_name": "User One", "email": None,
+        "email_isvalid": None, "date_joined": "2020-01-01T00:00:00Z", "bio": "", "location": "",
+        "location_lat_lng": "", "position_lat_lng": "", "date_of_birth": None, "description": "",
+        "gender": "Unspecified", "status": "a", "website": "", "avatar": None, "cover": None,
+        "ext_id": None, "tags": [], "reputation": 0, "connection_status": None,
+        "connection_requests_sent_counter": 0, "connection_requests_received_counter": 0,
+        "connections_counter": 10, "posts_counter": 0, "discussions_counter": 0,
+        "statuses_counter": 0, "polls_counter": 0,
+    }
+    results = [dict(user, id=i, username=f"user_{i}") for i in range(1, 21)]
+    return {"count": 100, "next": "http://127.0.0.1:8000/api/v2/user/1/connections/?limit=20&offset=20",
+            "previous": None, "results": results}
+
+
+class FixedPageResource:
+    def __init__(self, page: dict):
+        self.page = page
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: str) -> None:
+        resp.media = self.page
+
+
+def create_bare_app() -> falcon.App:
+    page_file = os.environ.get("BENCH_PAGE_FILE")
+    page = json.loads(open(page_file).read()) if page_file else _synthetic_page()
+    app = falcon.App()
+    app.req_options.strip_url_path_trailing_slash = True
+    handlers = json_handlers()
+    if handlers:
+        app.req_options.media_handlers.update(handlers)
+        app.resp_options.media_handlers.update(handlers)
+    app.add_route("/api/v2/user/{user_id}/connections", FixedPageResource(page))
+    return app

@@ -1,0 +1,104 @@
+"""Overhead versus the ceiling: (a) raw driver, (b) bare Falcon+gunicorn, (c) the real endpoint.
+
+All three run in one invocation, at the same concurrency (P client processes) and process count
+(P gunicorn workers for b and c; P driver processes for a), interleaved over several rounds so
+machine noise hits them alike. Reports medians and the ratios (c)/(a) and (c)/(b) in throughput.
+
+    .venv/bin/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import sys
+from functools import partial
+
+from common import ROOT, gunicorn, record, sample_users, settings  # noqa: F401
+from harness import median_of, run
+
+from service import cypher, db
+
+LIMIT = 20
+
+
+def raw_driver_call(cfg, user_ids, seed):
+    """(a): the endpoint's own Cypher over Bolt, in one read transaction, no HTTP, no serialization."""
+    rng = random.Random(seed)
+    driver = db.create_driver(cfg)
+    count_q, page_q = cypher.query("api/count_user_connections"), cypher.query("api/list_user_connections")
+
+    def work(tx, user_id):
+        count = tx.run(count_q, user_id=user_id).single()
+        rows = list(tx.run(page_q, user_id=user_id, viewer_id=None, offset=0, limit=LIMIT))
+        return count, rows
+
+    def call(i):
+        with driver.session(database=cfg.neo4j_database) as session:
+            session.execute_read(work, rng.choice(user_ids))
+
+    return call
+
+
+def http_call(base, user_ids, seed):
+    """(b) and (c): GET the first page of a random user's connections."""
+    rng = random.Random(seed)
+    host, port = base.removeprefix("http://").split(":")
+
+    def call(i):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("GET", f"/api/v2/user/{rng.choice(user_ids)}/connections/?limit={LIMIT}")
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        if resp.status != 200:
+            raise RuntimeError(resp.status)
+
+    return call
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--record", action="store_true", help="append results to bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    cfg = settings()
+    user_ids = [u["id"] for u in sample_users(cfg)]
+    print(f"{len(user_ids)} sampled users; P={args.processes}, {args.seconds}s x {args.rounds} rounds",
+          flush=True)
+    results = {"a": [], "b": [], "c": []}
+    P = args.processes
+    with gunicorn("bench.bare_app:create_bare_app()", 8101, P) as bare, \
+            gunicorn("service.app:create_app()", 8102, P) as real:
+        for round_no in range(args.rounds):
+            for key, name, factory in (
+                ("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
+                ("b", "(b) bare falcon", partial(http_call, bare, user_ids)),
+                ("c", "(c) endpoint", partial(http_call, real, user_ids)),
+            ):
+                result = run(name, factory, processes=P, seconds=args.seconds)
+                results[key].append(result)
+                print(f"round {round_no + 1}: {result.row()}", flush=True)
+    a, b, c = (median_of(results[k]) for k in "abc")
+    lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+    for r in (a, b, c):
+        lines.append(f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
+                     f"{r.p99_ms:.2f} | {r.errors} |")
+    ratios = (f"\n(c)/(a) throughput = **{c.rps / a.rps:.2f}** (goal ≥ 0.80); "
+              f"(c)/(b) throughput = **{c.rps / b.rps:.2f}**; "
+              f"p50 (c)/(a) = {c.p50_ms / a.p50_ms:.2f}\n")
+    body = "\n".join(lines) + "\n" + ratios
+    print("\n" + body)
+    if args.record:
+        record("Overhead vs ceiling", "python bench/overhead.py " + " ".join(argv or sys.argv[1:]),
+               f"Data: {len(user_ids)} sampled users of the loaded graph, first page, limit {LIMIT}; "
+               f"P={P}; {args.rounds} rounds x {args.seconds}s, medians.\n\n" + body)
+    failures = a.errors + b.errors + c.errors
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

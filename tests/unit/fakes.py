@@ -1,0 +1,61 @@
+"""A hand-written fake of the graph layer, for tests that need no database."""
+
+from __future__ import annotations
+
+from service.graph import GraphUnavailable, UserNotFound
+
+
+def fake_user(user_id: int, **overrides) -> dict:
+    """A user row as `Graph.list_user_connections` returns it."""
+    row = {"id": user_id, "username": f"user{user_id}", "email": f"user{user_id}@example.com",
+           "email_isvalid": True, "status": "a", "connections_counter": 1,
+           "connection_requests_sent_counter": 0, "connection_requests_received_counter": 0,
+           "connection_status": None, "tags": []}
+    row.update(overrides)
+    return row
+
+
+class FakeGraph:
+    """Users with a fixed list of connection ids each; records the calls it gets."""
+
+    def __init__(self, connections: dict[int, list[int]] | None = None,
+                 staff: set[int] = frozenset(), inactive: set[int] = frozenset(),
+                 options: dict | None = None, fail: Exception | None = None):
+        self.connections = connections if connections is not None else {1: [2, 3, 4]}
+        self.staff = set(staff)
+        self.inactive = set(inactive)
+        self.options = dict(options or {})
+        self.fail = fail
+        self.calls: list[tuple] = []
+        self.settings_reads = 0
+
+    def _maybe_fail(self) -> None:
+        if self.fail is not None:
+            raise self.fail
+
+    def ping(self) -> bool:
+        self._maybe_fail()
+        return True
+
+    def find_viewer(self, user_id: int) -> dict | None:
+        self._maybe_fail()
+        known = set(self.connections) | {i for ids in self.connections.values() for i in ids}
+        if user_id not in known | self.staff or user_id in self.inactive:
+            return None
+        return {"is_staff": user_id in self.staff}
+
+    def list_user_connections(self, user_id, viewer_id, offset, limit):
+        self._maybe_fail()
+        self.calls.append(("list", user_id, viewer_id, offset, limit))
+        if user_id not in self.connections:
+            raise UserNotFound(user_id)
+        ids = self.connections[user_id]
+        return len(ids), [fake_user(i) for i in ids[offset:offset + limit]]
+
+    def get_community_settings(self) -> dict:
+        self._maybe_fail()
+        self.settings_reads += 1
+        return dict(self.options)
+
+
+__all__ = ["FakeGraph", "GraphUnavailable", "fake_user"]
