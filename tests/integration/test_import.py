@@ -1,6 +1,7 @@
 """The importer against the real server: round trip, idempotence, bad rows, counts."""
 
 import collections
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -221,3 +222,43 @@ def test_a_file_that_is_not_utf8_is_one_clear_error(clean_db, neo4j_settings, tm
     path.write_bytes(b'{"id": 1, "username": "\xff"}\n')
     with pytest.raises(ImportInputError, match="not a readable UTF-8 file"):
         Importer(clean_db, neo4j_settings.neo4j_database, progress=False).import_files(path, None)
+
+
+def test_the_api_lists_exactly_the_generated_connections(clean_db, neo4j_settings, tmp_path):
+    """Round trip to the endpoint: generate → import → GET .../connections/ (every page)."""
+    from falcon import testing
+
+    from service.app import create_app
+    from service.auth import mint_token
+    from service.generate import generate_users, supernode_ids
+    from service.graph import Graph
+
+    settings = dataclasses.replace(neo4j_settings, jwt_secret="round-trip-secret-0123456789abcdef")
+    files = write_import_files(SMALL, tmp_path)
+    Importer(clean_db, settings.neo4j_database, progress=False).import_files(
+        files.users_path, files.connections_path, files.requests_path)
+    active = {u["id"] for u in generate_users(SMALL) if u["status"] == "a"}
+    neighbours = collections.defaultdict(set)
+    for a, b, _, is_request in generate_pairs(SMALL):
+        if not is_request:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    hub = supernode_ids(SMALL)[0]
+    ordinary = min(u for u in active if 3 <= len(neighbours[u]) <= 10)
+    client = testing.TestClient(create_app(settings, graph=Graph(
+        clean_db, settings.neo4j_database, settings.query_timeout)))
+    headers = {"Authorization": "Bearer " + mint_token(ordinary, settings.jwt_secret)}
+    for user_id in (hub, ordinary):
+        expected = neighbours[user_id] & active  # the endpoint lists active users only
+        listed, offset = [], 0
+        while True:
+            resp = client.simulate_get(f"/api/v2/user/{user_id}/connections/",
+                                       params={"limit": 50, "offset": offset}, headers=headers)
+            assert resp.status_code == 200, resp.text
+            assert resp.json["count"] == len(expected)
+            listed += [u["id"] for u in resp.json["results"]]
+            offset += 50
+            if offset >= resp.json["count"]:
+                break
+        assert sorted(listed) == sorted(expected)
+    assert len(neighbours[hub] & active) > 60
