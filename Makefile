@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init clean
+.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -29,7 +29,11 @@ neo4j-status: venv
 db-init: neo4j-start
 	$(BIN)/connections db init
 
-run: db-init
+# Loads the demo community only when the database has no users, then prints a curl and a token.
+demo: db-init
+	$(BIN)/connections demo
+
+run: demo
 	$(BIN)/gunicorn -c service/gunicorn_conf.py 'service.app:create_app()'
 
 test: venv

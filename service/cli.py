@@ -46,6 +46,104 @@ def cmd_db_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    return path
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from service import db
+    from service.importing import ImportCountMismatch, Importer, ImportInputError
+
+    if not (args.users or args.connections or args.requests):
+        raise CommandError("give at least one of --users, --connections, --requests")
+    settings = Settings.from_env()
+    with db.create_driver(settings) as driver:
+        driver.verify_connectivity()
+        db.init_schema(driver, settings.neo4j_database)
+        importer = Importer(driver, settings.neo4j_database, batch_size=args.batch_size,
+                            skip_invalid=args.skip_invalid, progress=not args.no_progress)
+        try:
+            summary = importer.import_files(args.users, args.connections, args.requests)
+        except (ImportInputError, ImportCountMismatch) as exc:
+            raise CommandError(str(exc)) from None
+    for bad in summary.bad_rows:
+        print(f"skipped {bad.describe()}", file=sys.stderr)
+    print(summary.describe())
+    return 0
+
+
+def _generator_config(args: argparse.Namespace):
+    from service.generate import GeneratorConfig
+
+    cfg = GeneratorConfig(users=args.users, avg_degree=args.avg_degree, exponent=args.exponent,
+                          supernodes=args.supernodes, supernode_degree=args.supernode_degree,
+                          request_share=args.request_share, seed=args.seed)
+    try:
+        cfg.validate()
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return cfg
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    import time
+
+    from service.generate import write_import_files
+
+    if not (args.out or args.load):
+        raise CommandError("give --out DIR (write the import files) and/or --load")
+    cfg = _generator_config(args)
+    if not args.load:
+        started = time.monotonic()
+        files = write_import_files(cfg, args.out)
+        print(f"wrote {files.users} users to {files.users_path}, {files.connections} connections "
+              f"to {files.connections_path}, {files.requests} requests to {files.requests_path} "
+              f"in {time.monotonic() - started:.1f}s")
+        return 0
+    from service.loading import LoadError, load_generated
+
+    try:
+        result = load_generated(Settings.from_env(), cfg, method=args.method, out_dir=args.out,
+                                batch_size=args.batch_size, progress=not args.no_progress)
+    except LoadError as exc:
+        raise CommandError(str(exc)) from None
+    print(result.describe())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from service.auth import mint_token
+    from service.loading import ensure_demo
+
+    settings = Settings.from_env()
+    demo = ensure_demo(settings, progress=not args.no_progress)
+    if demo.loaded:
+        print(f"demo data: {demo.loaded.describe()}")
+    else:
+        print("demo data: the database already holds users; nothing loaded")
+    if demo.user_id is None:
+        print("no active user with connections to show in an example request")
+        return 0
+    token = mint_token(demo.user_id, settings.jwt_secret, ttl_seconds=args.token_ttl)
+    base = f"http://{os.environ.get('BIND', '127.0.0.1:8000')}"
+    print(f"user {demo.user_id} has {demo.degree} connections; try (token valid "
+          f"{args.token_ttl // 60} min):")
+    print(f"  curl -s -H 'Authorization: Bearer {token}' "
+          f"'{base}/api/v2/user/{demo.user_id}/connections/?limit=5'")
+    return 0
 def cmd_token(args: argparse.Namespace) -> int:
     from service import auth
 
@@ -166,6 +264,45 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser.add_argument("action", choices=["init"], help="init: apply constraints/indexes")
     db_parser.set_defaults(func=cmd_db_init)
 
+    imp = sub.add_parser("import", help="import users, connections and requests from files")
+    imp.add_argument("--users", type=_existing_file, help="users, JSON Lines (API field names)")
+    imp.add_argument("--connections", type=_existing_file,
+                     help="connections, CSV: user_id,other_id,created_at")
+    imp.add_argument("--requests", type=_existing_file,
+                     help="pending connection requests, CSV: from_id,to_id,created_at")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="skip bad rows (and count them) instead of stopping at the first")
+    imp.add_argument("--batch-size", type=_positive_int, default=5000,
+                     help="rows per transaction (default 5000)")
+    imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    imp.set_defaults(func=cmd_import)
+
+    gen = sub.add_parser("generate", help="generate a large community with skewed degrees")
+    gen.add_argument("--users", type=_positive_int, default=10_000)
+    gen.add_argument("--avg-degree", type=float, default=10.0,
+                     help="mean connections + requests per user (default 10)")
+    gen.add_argument("--exponent", type=float, default=2.5,
+                     help="power-law exponent of the degree distribution (> 2; default 2.5)")
+    gen.add_argument("--supernodes", type=int, default=0, help="users with a huge degree")
+    gen.add_argument("--supernode-degree", type=int, default=0,
+                     help="expected degree of each supernode")
+    gen.add_argument("--request-share", type=float, default=0.05,
+                     help="share of related pairs left as pending requests (default 0.05)")
+    gen.add_argument("--seed", type=int, default=1, help="same seed, same files")
+    gen.add_argument("--out", type=Path, help="write the import files to this directory")
+    gen.add_argument("--load", action="store_true", help="load the graph into Neo4j")
+    gen.add_argument("--method", choices=["auto", "bolt", "bulk"], default="auto",
+                     help="auto: neo4j-admin bulk import for a big graph into the managed "
+                          "server's empty database, else Bolt")
+    gen.add_argument("--batch-size", type=_positive_int, default=5000)
+    gen.add_argument("--no-progress", action="store_true")
+    gen.set_defaults(func=cmd_generate)
+
+    demo = sub.add_parser("demo", help="load the demo community into an empty database and "
+                                       "print an example request")
+    demo.add_argument("--token-ttl", type=_positive_int, default=3600, help="seconds")
+    demo.add_argument("--no-progress", action="store_true")
+    demo.set_defaults(func=cmd_demo)
     token = sub.add_parser("token", help="mint a Bearer JWT (HS256, JWT_SECRET) for local use")
     token.add_argument("--user-id", type=int, required=True, help="the token's user_id")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 GENDERS = ("Male", "Female", "Unspecified")
 STATUSES = ("a", "b", "d", "u")  # approved, blocked, deleted (soft), unregistered (hard)
@@ -148,3 +156,35 @@ class ErrorSchema(Schema):
 
     detail = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ConnectionRowSchema(Schema):
+    """One row of a connections import file: an undirected pair of users and when it was made."""
+
+    class Meta:
+        ordered = True
+
+    user_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    other_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    created_at = UtcDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _not_self(self, data, **kwargs):
+        if data.get("user_id") is not None and data.get("user_id") == data.get("other_id"):
+            raise ValidationError("a user cannot be connected to themselves", "other_id")
+
+
+class ConnectionRequestRowSchema(Schema):
+    """One row of a connection-requests import file: a pending request from one user to another."""
+
+    class Meta:
+        ordered = True
+
+    from_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    to_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    created_at = UtcDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _not_self(self, data, **kwargs):
+        if data.get("from_id") is not None and data.get("from_id") == data.get("to_id"):
+            raise ValidationError("a user cannot send a connection request to themselves", "to_id")
