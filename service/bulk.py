@@ -32,7 +32,10 @@ USER_COLUMNS = (
     ("posts_counter", "long"), ("discussions_counter", "long"), ("statuses_counter", "long"),
     ("polls_counter", "long"), ("is_staff", "boolean"),
 )
-RELATIONSHIP_HEADER = (":START_ID(User)", ":END_ID(User)", "created_at:datetime")
+REQUEST_HEADER = (":START_ID(User)", ":END_ID(User)", "created_at:datetime")
+# A connection is two relationships, one per direction, each with its owner's id and the other
+# user's negated id for the connection_order index (see cypher/importing/merge_connections).
+CONNECTION_HEADER = REQUEST_HEADER + ("owner:long", "neg_other:long")
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,15 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
             users += 1
     with open(connections_path, "w", encoding="utf-8") as conn, \
             open(requests_path, "w", encoding="utf-8") as req:
-        header = ",".join(RELATIONSHIP_HEADER) + "\n"
-        conn.write(header)
-        req.write(header)
+        conn.write(",".join(CONNECTION_HEADER) + "\n")
+        req.write(",".join(REQUEST_HEADER) + "\n")
         for a, b, created, is_request in generate_pairs(cfg):
+            at = iso(created)
             if is_request:
-                req.write(f"{a},{b},{iso(created)}\n")
+                req.write(f"{a},{b},{at}\n")
                 requests += 1
             else:
-                conn.write(f"{a},{b},{iso(created)}\n")
+                conn.write(f"{a},{b},{at},{a},{-b}\n{b},{a},{at},{b},{-a}\n")
                 connections += 1
     return BulkFiles(users_path, connections_path, requests_path, users, connections, requests)
 

@@ -335,7 +335,8 @@ class Importer:
         merged, deleted = self._write(rows, "importing/merge_connections",
                                       "importing/delete_superseded_requests")
         summary.connections += len(rows)
-        summary.connections_created += merged.relationships_created
+        # Each connection is two relationships, one per direction, created together.
+        summary.connections_created += merged.relationships_created // 2
         summary.requests_superseded += deleted.relationships_deleted
 
     def _write_requests(self, path: Path, batch: list[tuple[int, dict]],
