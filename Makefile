@@ -49,5 +49,11 @@ $(LOADTEST_STAMP): $(STAMP)
 loadtest: $(LOADTEST_STAMP)
 	$(BIN)/python loadtest/run.py
 
+# Benchmarks run in their own managed Neo4j instance (`bench`, ports 7688/7475) with their own
+# data; each appends its figures to bench/RESULTS.md. See README "Benchmarks".
+bench: venv
+	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
+	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,12 +12,8 @@ import os
 
 import falcon
 
+from service.app import json_handler
 
-def json_handlers() -> dict:
-    """The real app's JSON handlers, so both serialize the same way."""
-    from service import app
-
-    return app.json_handlers() if hasattr(app, "json_handlers") else {}
 
 
 def _synthetic_page() -> dict:
@@ -44,14 +40,19 @@ class FixedPageResource:
         resp.media = self.page
 
 
+class LiveResource:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"status": "ok"}
+
+
 def create_bare_app() -> falcon.App:
     page_file = os.environ.get("BENCH_PAGE_FILE")
     page = json.loads(open(page_file).read()) if page_file else _synthetic_page()
     app = falcon.App()
     app.req_options.strip_url_path_trailing_slash = True
-    handlers = json_handlers()
-    if handlers:
-        app.req_options.media_handlers.update(handlers)
-        app.resp_options.media_handlers.update(handlers)
+    handler = json_handler()  # the real app's orjson handler: same serialization cost
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = handler
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = handler
     app.add_route("/api/v2/user/{user_id}/connections", FixedPageResource(page))
+    app.add_route("/health/live", LiveResource())
     return app

@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,8 @@ def gunicorn(app: str, port: int, workers: int, extra_env: dict | None = None):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=1)
                 break
+            except urllib.error.HTTPError:
+                break  # it answers HTTP: it is up
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"bench: gunicorn for {app} did not start: "

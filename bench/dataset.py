@@ -89,3 +89,25 @@ def _user(user_id: int) -> dict:
     props = {"username": f"bench{user_id}", "real_name": f"Bench {user_id}", "status": "a",
              "gender": "Unspecified", "tags_json": "[]", "reputation": 0}
     return {"id": user_id, "props": props, "date_joined": EPOCH}
+
+
+COMMUNITY = dict(users=20_000, avg_degree=12.0, supernodes=2, supernode_degree=3_000, seed=7)
+SAMPLE_QUERY = "loadtest/sample_users"
+
+
+def ensure_community(settings: Settings) -> list[int]:
+    """A generated 20k-user community (ids below the ladder's), loaded once; returns its ids
+    that have connections, for benchmarks that pick users at random."""
+    from service.generate import GeneratorConfig
+    from service.loading import load_generated
+
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(cypher.query("api/count_user_connections"),
+                                             user_id=1, database_=settings.neo4j_database)
+    if not records[0]["found"]:
+        print("loading the 20k-user benchmark community (once)...", file=sys.stderr, flush=True)
+        load_generated(settings, GeneratorConfig(**COMMUNITY), method="auto")
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(cypher.query(SAMPLE_QUERY), n=2_000,
+                                             database_=settings.neo4j_database)
+    return [r["id"] for r in records if r["id"] < HUB_BASE and r["degree"] > 0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity
 
 from service import cypher
 from service.config import Settings
@@ -20,6 +20,9 @@ def create_driver(settings: Settings) -> Driver:
         max_connection_pool_size=settings.neo4j_pool_size,
         connection_timeout=settings.neo4j_connection_timeout,
         connection_acquisition_timeout=settings.neo4j_connection_timeout,
+        # e.g. "property key does not exist" for optional properties on a fresh database:
+        # noise in every CLI, benchmark and request log, never actionable at run time.
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
     )
 
 
