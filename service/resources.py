@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 
 from service.pagination import paginate
-from service.schemas import ConnectionsQuerySchema, UserSchema
+from service.schemas import ConnectionsQuerySchema, UserSchema, compile_dumper
 
 
 class LiveResource:
@@ -32,7 +32,7 @@ class UserConnectionsResource:
     def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
         self.service = service
         self.query_schema = query_schema
-        self.user_schema = UserSchema(many=True)
+        self.dump_users = compile_dumper(UserSchema())
         self.trust_forwarded = trust_forwarded
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
@@ -44,7 +44,7 @@ class UserConnectionsResource:
         # Links are absolute, like Django's build_absolute_uri(); proxy headers only when trusted.
         url = req.forwarded_uri if self.trust_forwarded else req.uri
         resp.media = paginate(url, count, params["offset"], params["limit"],
-                              self.user_schema.dump(users))
+                              self.dump_users(users))
 
 
 class OpenApiResource:

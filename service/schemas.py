@@ -7,6 +7,7 @@ import re
 
 from marshmallow import (
     EXCLUDE,
+    missing as missing_,
     Schema,
     ValidationError,
     fields,
@@ -188,3 +189,44 @@ class ConnectionRequestRowSchema(Schema):
     def _not_self(self, data, **kwargs):
         if data.get("from_id") is not None and data.get("from_id") == data.get("to_id"):
             raise ValidationError("a user cannot send a connection request to themselves", "to_id")
+
+
+# Values of these types are already what the field would dump; anything else (including bools
+# for Integer fields, dates, and missing keys with defaults) goes through the field itself.
+_PASSTHROUGH = {
+    fields.String: (str,), fields.Email: (str,), fields.Integer: (int,),
+    fields.Boolean: (bool,), fields.Raw: (str, int, float, bool, list, dict),
+    fields.List: (list,),
+}
+
+
+def compile_dumper(schema: Schema):
+    """`dump(rows) -> list[dict]` equal to `schema.dump(rows, many=True)` for plain dict rows.
+
+    The connections endpoint dumps 20–100 users per request; Marshmallow's per-field dispatch
+    was ~1.7 ms of a ~12 ms request. The plan (names, order, defaults, field objects) comes from
+    the schema itself, so the schema stays the one definition; tests check equality.
+    """
+    plan = []
+    for name, field in schema.dump_fields.items():
+        passthrough = _PASSTHROUGH.get(type(field), ())
+        if isinstance(field, fields.List) and type(field.inner) is not fields.Raw:
+            passthrough = ()  # list items need their own field's dump
+        plan.append((name, field.data_key or name, field, passthrough))
+
+    def dump_one(row: dict) -> dict:
+        out = {}
+        for name, key, field, passthrough in plan:
+            value = row.get(name, row)  # `row` itself marks "missing"
+            if value is None or type(value) in passthrough:
+                out[key] = value
+            else:
+                dumped = field.serialize(name, row)
+                if dumped is not missing_:
+                    out[key] = dumped
+        return out
+
+    def dump(rows) -> list[dict]:
+        return [dump_one(row) for row in rows]
+
+    return dump
