@@ -108,6 +108,23 @@ class Graph:
 
         return self._read(work)
 
+    def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
+        """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.
+
+        Ranked by mutual connections, then id (the analysts' `suggestions` query), from one
+        read transaction; `connection_status` is relative to the user.
+        """
+        # Imported here: service.analytics imports service.errors, which imports this module.
+        from service.analytics import read_suggestions
+
+        def work(tx):
+            count, ranked = read_suggestions(tx, user_id, offset, limit)
+            if not ranked:
+                return count, []
+            return count, _read_users(tx, [row["id"] for row in ranked], user_id)
+
+        return self._read(work)
+
     def get_community_settings(self) -> dict:
         """The community options stored in the database; absent options are left out."""
 
@@ -129,6 +146,12 @@ class Graph:
 
 def _options(stored: dict) -> dict:
     return {name: value for name, value in stored.items() if name in COMMUNITY_OPTIONS}
+
+
+def _read_users(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
+    """Full user rows for the active users among `ids`, in the order of `ids`."""
+    result = tx.run(cypher.query("api/list_users_by_id"), ids=ids, viewer_id=viewer_id)
+    return [_user_row(record) for record in result]
 
 
 def _user_row(record) -> dict:

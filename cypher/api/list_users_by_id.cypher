@@ -1,0 +1,19 @@
+// The active users among `$ids`, in the order of `$ids` (e.g. a ranked suggestion page).
+// Params: $ids: list of int, $viewer_id: int or null (the requesting user).
+// Returns per row the same columns as api/list_user_connections: user (map of the :User's
+// properties), the three connection counters and connection_status relative to the viewer.
+UNWIND range(0, size($ids) - 1) AS position
+MATCH (o:User {id: $ids[position]})
+WHERE o.status = 'a'
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN o {.*} AS user,
+       COUNT { (o)-[:CONNECTED_TO]-() } AS connections_counter,
+       COUNT { (o)-[:CONNECTION_REQUEST]->() } AS connection_requests_sent_counter,
+       COUNT { (o)<-[:CONNECTION_REQUEST]-() } AS connection_requests_received_counter,
+       CASE
+         WHEN viewer IS NULL OR viewer = o THEN null
+         WHEN EXISTS { (viewer)-[:CONNECTED_TO]-(o) } THEN 'connected'
+         WHEN EXISTS { (viewer)-[:CONNECTION_REQUEST]->(o) } THEN 'sent_connection_request'
+         WHEN EXISTS { (o)-[:CONNECTION_REQUEST]->(viewer) } THEN 'received_connection_request'
+       END AS connection_status
+ORDER BY position
