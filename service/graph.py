@@ -119,9 +119,8 @@ class Graph:
 
         def work(tx):
             count, ranked = read_suggestions(tx, user_id, offset, limit)
-            if not ranked:
-                return count, []
-            return count, _read_users(tx, [row["id"] for row in ranked], user_id)
+            # Same transaction: the ranked ids are active users (the query filters status).
+            return count, _user_rows(tx, [row["id"] for row in ranked], user_id)
 
         return self._read(work)
 
@@ -148,9 +147,11 @@ def _options(stored: dict) -> dict:
     return {name: value for name, value in stored.items() if name in COMMUNITY_OPTIONS}
 
 
-def _read_users(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
-    """Full user rows for the active users among `ids`, in the order of `ids`."""
-    result = tx.run(cypher.query("api/list_users_by_id"), ids=ids, viewer_id=viewer_id)
+def _user_rows(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
+    """Full User rows for `ids`, in that order, as the viewer sees them."""
+    if not ids:
+        return []
+    result = tx.run(cypher.query("api/user_rows"), ids=ids, viewer_id=viewer_id)
     return [_user_row(record) for record in result]
 
 

@@ -1,11 +1,11 @@
-// The active users among `$ids`, in the order of `$ids` (e.g. a ranked suggestion page).
+// Full User rows for a page of ids, in the order given, as `$viewer_id` sees them.
 // Params: $ids: list of int, $viewer_id: int or null (the requesting user).
-// Returns per row the same columns as api/list_user_connections: user (map of the :User's
-// properties), the three connection counters and connection_status relative to the viewer.
+// Returns per id: user (map of the :User's properties), the three connection counters
+// (degree-store counts) and connection_status relative to the viewer (null for anonymous
+// viewers and for the viewer's own record).
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
 UNWIND range(0, size($ids) - 1) AS position
 MATCH (o:User {id: $ids[position]})
-WHERE o.status = 'a'
-OPTIONAL MATCH (viewer:User {id: $viewer_id})
 RETURN o {.*} AS user,
        COUNT { (o)-[:CONNECTED_TO]-() } AS connections_counter,
        COUNT { (o)-[:CONNECTION_REQUEST]->() } AS connection_requests_sent_counter,
