@@ -392,5 +392,8 @@ def read_suggestions(tx: ManagedTransaction, user_id: int, skip: int,
     if user_id not in found["found"]:
         raise UserNotFound(user_id)
     total = tx.run(cypher.query("analytics/suggestions_count"), user_id=user_id).single()["total"]
+    if skip >= total:
+        # Past the end: nothing to fetch, and SKIP + LIMIT near 2**63 overflows in Neo4j.
+        return total, []
     page = tx.run(cypher.query("analytics/suggestions"), user_id=user_id, skip=skip, limit=limit)
     return total, [{"id": r["id"], "mutual_count": r["mutual_count"]} for r in page]

@@ -68,6 +68,10 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     # The trailing slash is canonical (as in SelfCommunity); the bare form answers the same.
     app.add_route("/api/v2/user/{user_id:user_id}/connections/", connections)
     app.add_route("/api/v2/user/{user_id:user_id}/connections", connections)
+    suggestions = resources.SuggestedUsersResource(service, query_schema,
+                                                   settings.trust_forwarded)
+    app.add_route("/api/v2/suggestion/user/", suggestions)
+    app.add_route("/api/v2/suggestion/user", suggestions)
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
     app.add_route("/health/live", resources.LiveResource())
     app.add_route("/health/ready", resources.ReadyResource(graph))

@@ -62,16 +62,34 @@ class ConnectionsService:
         if viewer is None and not options.content_availability:
             raise NotAuthenticated("Authentication credentials were not provided.")
 
+    def check_suggestion_access(self, viewer: Viewer | None) -> None:
+        """Suggestions are for a signed-in user (401), and only in friendship mode (403)."""
+        if viewer is None:
+            raise NotAuthenticated("Authentication credentials were not provided.")
+        if self.community.current().follow_enabled:
+            raise FollowModeEnabled(
+                "Suggestions are not available: the community is in follow mode "
+                "(follow_enabled is true).")
+
+    def suggest_users(self, viewer: Viewer, offset: int, limit: int) -> tuple[int, list[dict]]:
+        """`(count, users)`: one page of users suggested to the viewer, best first."""
+        count, users = self.graph.suggest_users(viewer.user_id, offset, limit)
+        return count, self._hide_private(viewer, users)
+
     def list_connections(self, user_id: int, viewer: Viewer | None, offset: int,
                          limit: int) -> tuple[int, list[dict]]:
         """`(count, users)`: one page of the user's connections as the viewer may see them."""
         count, users = self.graph.list_user_connections(
             user_id, viewer.user_id if viewer else None, offset, limit)
+        return count, self._hide_private(viewer, users)
+
+    @staticmethod
+    def _hide_private(viewer: Viewer | None, users: list[dict]) -> list[dict]:
         for user in users:
             if not _may_see_private(viewer, user["id"]):
                 for name in PRIVATE_FIELDS:
                     user[name] = None
-        return count, users
+        return users
 
 
 def _may_see_private(viewer: Viewer | None, user_id: int) -> bool:

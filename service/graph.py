@@ -107,6 +107,22 @@ class Graph:
 
         return self._read(work)
 
+    def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
+        """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.
+
+        Ranked by mutual connections, then id (the analysts' `suggestions` query), from one
+        read transaction; `connection_status` is relative to the user.
+        """
+        # Imported here: service.analytics imports service.errors, which imports this module.
+        from service.analytics import read_suggestions
+
+        def work(tx):
+            count, ranked = read_suggestions(tx, user_id, offset, limit)
+            # Same transaction: the ranked ids are active users (the query filters status).
+            return count, _user_rows(tx, [row["id"] for row in ranked], user_id)
+
+        return self._read(work)
+
     def get_community_settings(self) -> dict:
         """The community options stored in the database; absent options are left out."""
 

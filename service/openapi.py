@@ -13,6 +13,7 @@ from service.schemas import (
 )
 
 CONNECTIONS_PATH = "/api/v2/user/{id}/connections/"
+SUGGESTIONS_PATH = "/api/v2/suggestion/user/"
 
 
 def _error(description: str, headers: dict | None = None) -> dict:
@@ -69,6 +70,27 @@ def build_openapi(version: str = "2") -> dict:
                 "401": _error("Invalid token, or authentication required.", www_authenticate),
                 "403": _error("The community is in follow mode."),
                 "404": _error("No such user (or the id is not an integer)."),
+                "503": unavailable,
+            },
+        }},
+    )
+    spec.path(
+        path=SUGGESTIONS_PATH,
+        operations={"get": {
+            "operationId": "getUserSuggestion",
+            "summary": "Get User Suggestion",
+            "description": (
+                "Users suggested to the requesting user: friends of friends who are active and "
+                "neither connected to nor in a pending request with them, ranked by mutual "
+                "connections (most first), then id. Requires friendship mode."),
+            "security": [{"bearerAuth": []}],
+            "parameters": [{"in": "query", "schema": ConnectionsQuerySchema}],
+            "responses": {
+                "200": {"description": "One page of suggested users.",
+                        "content": {"application/json": {"schema": "ConnectionsPage"}}},
+                "400": _error("A query parameter is invalid; `errors` names it."),
+                "401": _error("Missing or invalid token.", www_authenticate),
+                "403": _error("The community is in follow mode."),
                 "503": unavailable,
             },
         }},

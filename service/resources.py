@@ -47,6 +47,25 @@ class UserConnectionsResource:
                               self.dump_users(users))
 
 
+class SuggestedUsersResource:
+    """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
+
+    def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
+        self.service = service
+        self.query_schema = query_schema
+        self.dump_users = compile_dumper(UserSchema())
+        self.trust_forwarded = trust_forwarded
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        viewer = self.service.authenticate(req.get_header("Authorization"))
+        self.service.check_suggestion_access(viewer)
+        params = self.query_schema.load(req.params)
+        count, users = self.service.suggest_users(viewer, params["offset"], params["limit"])
+        url = req.forwarded_uri if self.trust_forwarded else req.uri
+        resp.media = paginate(url, count, params["offset"], params["limit"],
+                              self.dump_users(users))
+
+
 class OpenApiResource:
     """`GET /api/v2/openapi.json`: the OpenAPI 3 document, generated once at start."""
 

@@ -14,11 +14,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from service import auth
 from service.app import create_app
 from service.graph import Graph
 from tests.conftest import delete_everything
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
+FUZZ_SECRET = "fuzz-secret-" + "x" * 24
 EXAMPLES = 40  # per operation and mode; keeps the whole fuzz run well under a minute
 
 
@@ -30,7 +32,7 @@ def api_schema(driver, neo4j_settings):
                  + [user_props(13, status="b"), {"id": 14, "username": "bare", "status": "a"}])
     connect(driver, database, [(1, i, BASE + dt.timedelta(minutes=i % 4)) for i in range(2, 15)])
     request(driver, database, [(2, 3), (4, 2)])
-    app = create_app(dataclasses.replace(neo4j_settings, jwt_secret="fuzz-secret-" + "x" * 24),
+    app = create_app(dataclasses.replace(neo4j_settings, jwt_secret=FUZZ_SECRET),
                      graph=Graph(driver, database, neo4j_settings.query_timeout))
     return schemathesis.openapi.from_wsgi("/api/v2/openapi.json", app)
 
@@ -64,3 +66,10 @@ def test_paging_a_real_user_conforms(api_schema):
     (operation,) = [op for op in operations(api_schema) if "connections" in op.path]
     for user_id in ("1", "2", "14"):
         run(operation.as_strategy(path_parameters={"id": user_id}))
+
+
+def test_suggestions_for_a_real_user_conform(api_schema):
+    (operation,) = [op for op in operations(api_schema) if "suggestion" in op.path]
+    token = {"Authorization": "Bearer " + auth.mint_token(2, FUZZ_SECRET, ttl_seconds=600)}
+    run(operation.as_strategy(headers=token))
+    run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE, headers=token))

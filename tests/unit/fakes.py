@@ -20,8 +20,11 @@ class FakeGraph:
 
     def __init__(self, connections: dict[int, list[int]] | None = None,
                  staff: set[int] = frozenset(), inactive: set[int] = frozenset(),
-                 options: dict | None = None, fail: Exception | None = None):
+                 options: dict | None = None, fail: Exception | None = None,
+                 suggestions: dict[int, list[int]] | None = None):
         self.connections = connections if connections is not None else {1: [2, 3, 4]}
+        # Ranked suggestion ids per user, as Graph.suggest_users would return them.
+        self.suggestions = dict(suggestions or {})
         self.staff = set(staff)
         self.inactive = set(inactive)
         self.options = dict(options or {})
@@ -50,6 +53,12 @@ class FakeGraph:
         if user_id not in self.connections:
             raise UserNotFound(user_id)
         ids = self.connections[user_id]
+        return len(ids), [fake_user(i) for i in ids[offset:offset + limit]]
+
+    def suggest_users(self, user_id, offset, limit):
+        self._maybe_fail()
+        self.calls.append(("suggest", user_id, offset, limit))
+        ids = self.suggestions.get(user_id, [])
         return len(ids), [fake_user(i) for i in ids[offset:offset + limit]]
 
     def get_community_settings(self) -> dict:

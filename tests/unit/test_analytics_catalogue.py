@@ -98,6 +98,16 @@ def test_header_is_parsed_into_types_defaults_ranges_and_bindings():
         "[strict:bool=False]"]
 
 
+def test_every_paging_parameter_is_bounded_below_neo4js_long_range(catalogue):
+    # SKIP + LIMIT past 2**63 overflows inside Neo4j; a bound keeps it a parameter error.
+    with pytest.raises(ParameterError, match="skip must be at most"):
+        catalogue.get("suggestions").bind({"user": "5", "skip": str(2**63 - 10)})
+    for query in catalogue:
+        for name in ("skip", "limit", "n"):
+            if name in {p.name for p in query.params}:
+                assert query.param(name).maximum is not None, (query.name, name)
+
+
 def test_bind_converts_and_fills_defaults():
     query = parse_query("demo", GOOD)
     assert query.bind({"user": "7", "ratio": "2.5", "strict": "yes", "label": "a=b"}) == {
