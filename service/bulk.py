@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from service import db
 from service.config import Settings
-from service.generate import GeneratorConfig, generate_pairs, generate_users, iso
+from service.generate import (
+    GeneratedFiles,
+    GeneratorConfig,
+    generate_pairs,
+    generate_users,
+    iso,
+)
 from service.importing import user_properties
 from service.neo4j_server import LocalNeo4j, Neo4jServerError
 
@@ -38,16 +43,6 @@ REQUEST_HEADER = (":START_ID(User)", ":END_ID(User)", "created_at:datetime")
 CONNECTION_HEADER = REQUEST_HEADER + ("owner:long", "neg_other:long")
 
 
-@dataclass(frozen=True)
-class BulkFiles:
-    users_path: Path
-    connections_path: Path
-    requests_path: Path
-    users: int
-    connections: int
-    requests: int
-
-
 def _cell(value, kind: str) -> str:
     """A CSV cell: None → empty and unquoted (no property); strings quoted, so "" stays ""."""
     if value is None:
@@ -63,7 +58,7 @@ def _cell(value, kind: str) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
+def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> GeneratedFiles:
     """Write users, connections and requests as typed neo4j-admin CSVs for `cfg`'s graph."""
     out_dir.mkdir(parents=True, exist_ok=True)
     users_path = out_dir / "admin-users.csv"
@@ -91,10 +86,10 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> BulkFiles:
             else:
                 conn.write(f"{a},{b},{at},{a},{-b}\n{b},{a},{at},{b},{-a}\n")
                 connections += 1
-    return BulkFiles(users_path, connections_path, requests_path, users, connections, requests)
+    return GeneratedFiles(users_path, connections_path, requests_path, users, connections, requests)
 
 
-def import_admin_csvs(settings: Settings, files: BulkFiles) -> dict[str, float]:
+def import_admin_csvs(settings: Settings, files: GeneratedFiles) -> dict[str, float]:
     """Stop the managed server, replace its database with the CSVs, restart, apply the schema.
 
     Returns seconds per phase. The caller must have checked that the database is empty.

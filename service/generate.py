@@ -218,7 +218,7 @@ def user_json(user: dict) -> str:
 
 @dataclass(frozen=True)
 class GeneratedFiles:
-    """Where the import files went and how many rows each holds."""
+    """Where generated files went (import files, or neo4j-admin CSVs) and their row counts."""
 
     users_path: Path
     connections_path: Path
