@@ -8,4 +8,4 @@ COPY cypher ./cypher
 RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "-c", "service/gunicorn_conf.py", "service.app:create_app()"]
+CMD ["gunicorn", "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"]

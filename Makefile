@@ -34,9 +34,12 @@ demo: db-init
 	$(BIN)/connections demo
 
 run: demo
-	$(BIN)/gunicorn -c service/gunicorn_conf.py 'service.app:create_app()'
+	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
+# Style first (seconds), then the suite against a real Neo4j.
 test: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 LOADTEST_STAMP := $(VENV)/.installed-loadtest

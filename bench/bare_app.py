@@ -9,27 +9,51 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import falcon
 
-from service.app import json_handler
-
+from service.api.app import json_handler
 
 
 def _synthetic_page() -> dict:
     user = {
-        "id": 1, "username": "user_1", "real_name": "User One", "email": None,
-        "email_isvalid": None, "date_joined": "2020-01-01T00:00:00Z", "bio": "", "location": "",
-        "location_lat_lng": "", "position_lat_lng": "", "date_of_birth": None, "description": "",
-        "gender": "Unspecified", "status": "a", "website": "", "avatar": None, "cover": None,
-        "ext_id": None, "tags": [], "reputation": 0, "connection_status": None,
-        "connection_requests_sent_counter": 0, "connection_requests_received_counter": 0,
-        "connections_counter": 10, "posts_counter": 0, "discussions_counter": 0,
-        "statuses_counter": 0, "polls_counter": 0,
+        "id": 1,
+        "username": "user_1",
+        "real_name": "User One",
+        "email": None,
+        "email_isvalid": None,
+        "date_joined": "2020-01-01T00:00:00Z",
+        "bio": "",
+        "location": "",
+        "location_lat_lng": "",
+        "position_lat_lng": "",
+        "date_of_birth": None,
+        "description": "",
+        "gender": "Unspecified",
+        "status": "a",
+        "website": "",
+        "avatar": None,
+        "cover": None,
+        "ext_id": None,
+        "tags": [],
+        "reputation": 0,
+        "connection_status": None,
+        "connection_requests_sent_counter": 0,
+        "connection_requests_received_counter": 0,
+        "connections_counter": 10,
+        "posts_counter": 0,
+        "discussions_counter": 0,
+        "statuses_counter": 0,
+        "polls_counter": 0,
     }
     results = [dict(user, id=i, username=f"user_{i}") for i in range(1, 21)]
-    return {"count": 100, "next": "http://127.0.0.1:8000/api/v2/user/1/connections/?limit=20&offset=20",
-            "previous": None, "results": results}
+    return {
+        "count": 100,
+        "next": "http://127.0.0.1:8000/api/v2/user/1/connections/?limit=20&offset=20",
+        "previous": None,
+        "results": results,
+    }
 
 
 class FixedPageResource:
@@ -47,7 +71,7 @@ class LiveResource:
 
 def create_bare_app() -> falcon.App:
     page_file = os.environ.get("BENCH_PAGE_FILE")
-    page = json.loads(open(page_file).read()) if page_file else _synthetic_page()
+    page = json.loads(Path(page_file).read_text()) if page_file else _synthetic_page()
     app = falcon.App()
     app.req_options.strip_url_path_trailing_slash = True
     handler = json_handler()  # the real app's orjson handler: same serialization cost

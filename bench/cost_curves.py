@@ -16,8 +16,8 @@ import time
 from common import gunicorn, record
 from dataset import DEGREES, bench_settings, ensure_ladder, hub_id
 
-from service import cypher, db
-from service.graph import Graph
+from service.graph import cypher, db
+from service.graph.store import Graph
 
 LIMIT = 20
 
@@ -57,49 +57,75 @@ def main(argv=None) -> int:
     graph = Graph(driver, settings.neo4j_database, query_timeout=30)
 
     def count_only(user_id):
-        return lambda: driver.execute_query(cypher.query("api/count_user_connections"),
-                                            user_id=user_id, database_=settings.neo4j_database,
-                                            routing_="r")
+        return lambda: driver.execute_query(
+            cypher.query("api/count_user_connections"),
+            user_id=user_id,
+            database_=settings.neo4j_database,
+            routing_="r",
+        )
 
     env = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password}
-    out = ["#### Page (limit 20, offset 0) and count versus degree", "",
-           "| degree | page, graph layer ms | page, HTTP ms | count query ms |", "|---|---|---|---|"]
+    out = [
+        "#### Page (limit 20, offset 0) and count versus degree",
+        "",
+        "| degree | page, graph layer ms | page, HTTP ms | count query ms |",
+        "|---|---|---|---|",
+    ]
     by_degree = {}
-    with gunicorn("service.app:create_app()", 8103, 1, env) as base:
+    with gunicorn("service.api.app:create_app()", 8103, 1, env) as base:
         for degree in DEGREES:
             user = hub_id(degree)
-            page = median_ms(lambda: graph.list_user_connections(user, None, 0, LIMIT), args.repeat)
-            over_http = median_ms(http_get(base, f"/api/v2/user/{user}/connections/?limit={LIMIT}"),
-                                  args.repeat)
+            page = median_ms(
+                lambda user=user: graph.list_user_connections(user, None, 0, LIMIT), args.repeat
+            )
+            over_http = median_ms(
+                http_get(base, f"/api/v2/user/{user}/connections/?limit={LIMIT}"), args.repeat
+            )
             count = median_ms(count_only(user), args.repeat)
             by_degree[degree] = over_http
             out.append(f"| {degree:,} | {page:.2f} | {over_http:.2f} | {count:.2f} |")
             print(out[-1], flush=True)
         top = DEGREES[-1]
-        out += ["", f"#### Page (limit 20) versus offset on the {top:,}-connection user", "",
-                "| offset | page, graph layer ms | page, HTTP ms | HTTP vs 100-connection user |",
-                "|---|---|---|---|"]
+        out += [
+            "",
+            f"#### Page (limit 20) versus offset on the {top:,}-connection user",
+            "",
+            "| offset | page, graph layer ms | page, HTTP ms | HTTP vs 100-connection user |",
+            "|---|---|---|---|",
+        ]
         worst = 0.0
         for offset in (0, 1_000, 10_000, 25_000, 49_990, 50_000, 75_000, 99_980):
             user = hub_id(top)
-            page = median_ms(lambda: graph.list_user_connections(user, None, offset, LIMIT),
-                             args.repeat)
-            over_http = median_ms(http_get(base, f"/api/v2/user/{user}/connections/"
-                                                 f"?limit={LIMIT}&offset={offset}"), args.repeat)
+            page = median_ms(
+                lambda user=user, offset=offset: graph.list_user_connections(
+                    user, None, offset, LIMIT
+                ),
+                args.repeat,
+            )
+            over_http = median_ms(
+                http_get(base, f"/api/v2/user/{user}/connections/?limit={LIMIT}&offset={offset}"),
+                args.repeat,
+            )
             ratio = over_http / by_degree[100]
             worst = max(worst, ratio)
             out.append(f"| {offset:,} | {page:.2f} | {over_http:.2f} | {ratio:.2f}× |")
             print(out[-1], flush=True)
-    out += ["", f"Worst supernode page vs a 100-connection user's page (HTTP): **{worst:.2f}×** "
-                f"(goal ≤ 3×)."]
+    out += [
+        "",
+        f"Worst supernode page vs a 100-connection user's page (HTTP): **{worst:.2f}×** "
+        f"(goal ≤ 3×).",
+    ]
     driver.close()
     body = "\n".join(out)
     print("\n" + body)
     if args.record:
-        record("Cost curves", "python bench/cost_curves.py " + " ".join(argv or sys.argv[1:]),
-               f"Data: degree ladder (hubs with {', '.join(f'{d:,}' for d in DEGREES)} connections), "
-               f"bench instance; medians of {args.repeat} sequential requests, 1 gunicorn worker.\n\n"
-               + body)
+        record(
+            "Cost curves",
+            "python bench/cost_curves.py " + " ".join(argv or sys.argv[1:]),
+            f"Data: degree ladder (hubs with {', '.join(f'{d:,}' for d in DEGREES)} connections), "
+            f"bench instance; medians of {args.repeat} sequential requests, 1 gunicorn worker.\n\n"
+            + body,
+        )
     return 0
 
 

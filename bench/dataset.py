@@ -15,15 +15,15 @@ import time
 
 from common import ROOT  # noqa: F401  (puts the project on sys.path)
 
-from service import cypher, db
 from service.config import Neo4jServerSettings, Settings
-from service.neo4j_server import LocalNeo4j
+from service.graph import cypher, db
+from service.ops.neo4j_server import LocalNeo4j
 
 DEGREES = (10, 100, 1_000, 10_000, 100_000)
-HUB_BASE = 900_000_000          # hub for degree d: HUB_BASE + index
+HUB_BASE = 900_000_000  # hub for degree d: HUB_BASE + index
 LEAF_BASE = 910_000_000
 BATCH = 10_000
-EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 def hub_id(degree: int) -> int:
@@ -34,9 +34,12 @@ def bench_settings() -> Settings:
     """Settings for the bench instance (started if needed), or NEO4J_URI's server."""
     if os.environ.get("NEO4J_URI"):
         return Settings.from_env()
-    env = dict(os.environ, NEO4J_INSTANCE="bench",
-               NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
-               NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"))
+    env = dict(
+        os.environ,
+        NEO4J_INSTANCE="bench",
+        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
+        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
+    )
     env.setdefault("NEO4J_HEAP", "2g")
     env.setdefault("NEO4J_PAGECACHE", "2g")
     server_settings = Neo4jServerSettings.from_env(env)
@@ -54,9 +57,11 @@ def ensure_ladder(settings: Settings) -> None:
     """Load the degree ladder unless it is already there (checked by the top hub's degree)."""
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
-        records, _, _ = driver.execute_query(cypher.query("api/count_user_connections"),
-                                             user_id=hub_id(DEGREES[-1]),
-                                             database_=settings.neo4j_database)
+        records, _, _ = driver.execute_query(
+            cypher.query("api/count_user_connections"),
+            user_id=hub_id(DEGREES[-1]),
+            database_=settings.neo4j_database,
+        )
         if records[0]["count"] == DEGREES[-1]:
             return
         started = time.monotonic()
@@ -64,7 +69,7 @@ def ensure_ladder(settings: Settings) -> None:
         users = [_user(hub_id(d)) for d in DEGREES]
         users += [_user(LEAF_BASE + i) for i in range(leaves)]
         for i in range(0, len(users), BATCH):
-            _write(driver, settings.neo4j_database, "importing/upsert_users", users[i:i + BATCH])
+            _write(driver, settings.neo4j_database, "ingest/upsert_users", users[i : i + BATCH])
         leaf = LEAF_BASE
         done = 0
         for degree in DEGREES:
@@ -76,18 +81,29 @@ def ensure_ladder(settings: Settings) -> None:
                 rows.append({"a": hub_id(degree), "b": leaf, "created_at": at})
                 leaf += 1
             for i in range(0, len(rows), BATCH):
-                _write(driver, settings.neo4j_database, "importing/merge_connections",
-                       rows[i:i + BATCH])
-                done += len(rows[i:i + BATCH])
-                print(f"\rloading degree ladder: {done}/{leaves} connections", end="",
-                      file=sys.stderr, flush=True)
+                _write(
+                    driver, settings.neo4j_database, "ingest/merge_connections", rows[i : i + BATCH]
+                )
+                done += len(rows[i : i + BATCH])
+                print(
+                    f"\rloading degree ladder: {done}/{leaves} connections",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
         print(f"\nloaded the degree ladder in {time.monotonic() - started:.0f}s", file=sys.stderr)
 
 
 def _user(user_id: int) -> dict:
-    """A row for importing/upsert_users: the importer's own shape."""
-    props = {"username": f"bench{user_id}", "real_name": f"Bench {user_id}", "status": "a",
-             "gender": "Unspecified", "tags_json": "[]", "reputation": 0}
+    """A row for ingest/upsert_users: the importer's own shape."""
+    props = {
+        "username": f"bench{user_id}",
+        "real_name": f"Bench {user_id}",
+        "status": "a",
+        "gender": "Unspecified",
+        "tags_json": "[]",
+        "reputation": 0,
+    }
     return {"id": user_id, "props": props, "date_joined": EPOCH}
 
 
@@ -98,16 +114,18 @@ SAMPLE_QUERY = "loadtest/sample_users"
 def ensure_community(settings: Settings) -> list[int]:
     """A generated 20k-user community (ids below the ladder's), loaded once; returns its ids
     that have connections, for benchmarks that pick users at random."""
-    from service.generate import GeneratorConfig
-    from service.loading import load_generated
+    from service.ingest.generate import GeneratorConfig
+    from service.ingest.loading import load_generated
 
     with db.create_driver(settings) as driver:
-        records, _, _ = driver.execute_query(cypher.query("api/count_user_connections"),
-                                             user_id=1, database_=settings.neo4j_database)
+        records, _, _ = driver.execute_query(
+            cypher.query("api/count_user_connections"), user_id=1, database_=settings.neo4j_database
+        )
     if not records[0]["found"]:
         print("loading the 20k-user benchmark community (once)...", file=sys.stderr, flush=True)
         load_generated(settings, GeneratorConfig(**COMMUNITY), method="auto")
     with db.create_driver(settings) as driver:
-        records, _, _ = driver.execute_query(cypher.query(SAMPLE_QUERY), n=2_000,
-                                             database_=settings.neo4j_database)
+        records, _, _ = driver.execute_query(
+            cypher.query(SAMPLE_QUERY), n=2_000, database_=settings.neo4j_database
+        )
     return [r["id"] for r in records if r["id"] < HUB_BASE and r["degree"] > 0]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def row(self) -> str:
-        return (f"{self.name:<28} {self.rps:>9.1f} req/s  p50 {self.p50_ms:>7.2f} ms  "
-                f"p95 {self.p95_ms:>7.2f} ms  p99 {self.p99_ms:>7.2f} ms  errors {self.errors}")
+        return (
+            f"{self.name:<28} {self.rps:>9.1f} req/s  p50 {self.p50_ms:>7.2f} ms  "
+            f"p95 {self.p95_ms:>7.2f} ms  p99 {self.p99_ms:>7.2f} ms  errors {self.errors}"
+        )
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -65,13 +67,21 @@ def _worker(make_call, seed: int, seconds: float, warmup: float, queue) -> None:
     queue.put((latencies, errors))
 
 
-def run(name: str, make_call: Callable[[int], Callable[[int], object]], *, processes: int,
-        seconds: float, warmup: float = 1.0) -> Result:
+def run(
+    name: str,
+    make_call: Callable[[int], Callable[[int], object]],
+    *,
+    processes: int,
+    seconds: float,
+    warmup: float = 1.0,
+) -> Result:
     """Run `make_call(seed)(i)` in `processes` processes for `seconds` after `warmup`."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(make_call, seed, seconds, warmup, queue))
-               for seed in range(processes)]
+    workers = [
+        ctx.Process(target=_worker, args=(make_call, seed, seconds, warmup, queue))
+        for seed in range(processes)
+    ]
     for worker in workers:
         worker.start()
     parts = [queue.get() for _ in workers]
@@ -79,9 +89,15 @@ def run(name: str, make_call: Callable[[int], Callable[[int], object]], *, proce
         worker.join()
     latencies = sorted(x for lat, _ in parts for x in lat)
     errors = sum(e for _, e in parts)
-    return Result(name=name, requests=len(latencies), errors=errors, seconds=seconds,
-                  p50_ms=statistics.median(latencies) if latencies else float("nan"),
-                  p95_ms=_percentile(latencies, 0.95), p99_ms=_percentile(latencies, 0.99))
+    return Result(
+        name=name,
+        requests=len(latencies),
+        errors=errors,
+        seconds=seconds,
+        p50_ms=statistics.median(latencies) if latencies else float("nan"),
+        p95_ms=_percentile(latencies, 0.95),
+        p99_ms=_percentile(latencies, 0.99),
+    )
 
 
 def median_of(runs: list[Result]) -> Result:

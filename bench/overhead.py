@@ -19,7 +19,7 @@ from common import gunicorn, record
 from dataset import bench_settings, ensure_community
 from harness import median_of, run
 
-from service import cypher, db
+from service.graph import cypher, db
 
 LIMIT = 20
 
@@ -71,16 +71,22 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     cfg = bench_settings()
     user_ids = ensure_community(cfg)
-    print(f"{len(user_ids)} sampled users; P={args.processes}, {args.seconds}s x {args.rounds} rounds",
-          flush=True)
+    print(
+        f"{len(user_ids)} sampled users; P={args.processes}, {args.seconds}s x {args.rounds} rounds",
+        flush=True,
+    )
     results = {"a": [], "b": [], "c": []}
     P = args.processes
     env = {"NEO4J_URI": cfg.neo4j_uri, "NEO4J_PASSWORD": cfg.neo4j_password}
-    with gunicorn("bench.bare_app:create_bare_app()", 8101, P) as bare, \
-            gunicorn("service.app:create_app()", 8102, P, env) as real:
-        variants = [("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
-                    ("b", "(b) bare falcon", partial(http_call, bare, user_ids)),
-                    ("c", "(c) endpoint", partial(http_call, real, user_ids))]
+    with (
+        gunicorn("bench.bare_app:create_bare_app()", 8101, P) as bare,
+        gunicorn("service.api.app:create_app()", 8102, P, env) as real,
+    ):
+        variants = [
+            ("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
+            ("b", "(b) bare falcon", partial(http_call, bare, user_ids)),
+            ("c", "(c) endpoint", partial(http_call, real, user_ids)),
+        ]
         for _, name, factory in variants:  # warm caches, plans and pools; not measured
             run(name, factory, processes=P, seconds=min(args.seconds, 5))
         for round_no in range(args.rounds):
@@ -93,19 +99,26 @@ def main(argv=None) -> int:
     a, b, c = (median_of(results[k]) for k in "abc")
     lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
     for r in (a, b, c):
-        lines.append(f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
-                     f"{r.p99_ms:.2f} | {r.errors} |")
-    ratios = (f"\n(c)/(a) throughput = **{c.rps / a.rps:.2f}** (goal ≥ 0.80); "
-              f"(c)/(b) throughput = **{c.rps / b.rps:.2f}**; "
-              f"p50 (c)/(a) = {c.p50_ms / a.p50_ms:.2f}\n")
+        lines.append(
+            f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.errors} |"
+        )
+    ratios = (
+        f"\n(c)/(a) throughput = **{c.rps / a.rps:.2f}** (goal ≥ 0.80); "
+        f"(c)/(b) throughput = **{c.rps / b.rps:.2f}**; "
+        f"p50 (c)/(a) = {c.p50_ms / a.p50_ms:.2f}\n"
+    )
     body = "\n".join(lines) + "\n" + ratios
     print("\n" + body)
     if args.record:
-        record("Overhead vs ceiling", "python bench/overhead.py " + " ".join(argv or sys.argv[1:]),
-               f"Data: bench community (20k generated users), {len(user_ids)} sampled users with "
-               f"connections, anonymous first page, limit {LIMIT}; "
-               f"P={P}; a warm-up of each variant, then {args.rounds} rounds x {args.seconds}s "
-               f"in rotating order; the median round of each.\n\n" + body)
+        record(
+            "Overhead vs ceiling",
+            "python bench/overhead.py " + " ".join(argv or sys.argv[1:]),
+            f"Data: bench community (20k generated users), {len(user_ids)} sampled users with "
+            f"connections, anonymous first page, limit {LIMIT}; "
+            f"P={P}; a warm-up of each variant, then {args.rounds} rounds x {args.seconds}s "
+            f"in rotating order; the median round of each.\n\n" + body,
+        )
     failures = a.errors + b.errors + c.errors
     return 1 if failures else 0
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import HttpUser, constant, task
 
-SAMPLE = json.loads(open(os.environ["LOADTEST_SAMPLE"]).read())
-USERS = SAMPLE["users"]                       # [{"id": .., "degree": ..}, ...]
-SUPERNODES = SAMPLE["supernodes"] or USERS    # highest degrees first
-TOKENS = SAMPLE["tokens"]                     # bearer tokens of sampled active users
+SAMPLE = json.loads(Path(os.environ["LOADTEST_SAMPLE"]).read_text())
+USERS = SAMPLE["users"]  # [{"id": .., "degree": ..}, ...]
+SUPERNODES = SAMPLE["supernodes"] or USERS  # highest degrees first
+TOKENS = SAMPLE["tokens"]  # bearer tokens of sampled active users
 WEIGHTS = [max(u["degree"], 1) for u in USERS]
 PATH = "/api/v2/user/{}/connections/"
 
@@ -28,8 +29,13 @@ class _Base(HttpUser):
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        with self.client.get(PATH.format(user_id), params=params or None, headers=headers,
-                             name=name, catch_response=True) as resp:
+        with self.client.get(
+            PATH.format(user_id),
+            params=params or None,
+            headers=headers,
+            name=name,
+            catch_response=True,
+        ) as resp:
             if resp.status_code != 200:
                 resp.failure(f"HTTP {resp.status_code}")
                 return None
@@ -87,8 +93,9 @@ class Authenticated(_Base):
 
     @task
     def first_page(self):
-        self.page(random.choice(USERS)["id"], "first page [authenticated]",
-                  token=random.choice(TOKENS))
+        self.page(
+            random.choice(USERS)["id"], "first page [authenticated]", token=random.choice(TOKENS)
+        )
 
 
 class Anonymous(_Base):

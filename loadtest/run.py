@@ -22,16 +22,26 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import cypher, db  # noqa: E402
-from service.auth import mint_token  # noqa: E402
 from service.config import Settings  # noqa: E402
+from service.domain.auth import mint_token  # noqa: E402
+from service.graph import cypher, db  # noqa: E402
 
-SCENARIOS = ["first-page-uniform", "first-page-degree-weighted", "page-through",
-             "supernode-deep-offset", "authenticated", "anonymous"]
-CLASS_NAMES = {"first-page-uniform": "FirstPageUniform",
-               "first-page-degree-weighted": "FirstPageDegreeWeighted",
-               "page-through": "PageThrough", "supernode-deep-offset": "SupernodeDeepOffset",
-               "authenticated": "Authenticated", "anonymous": "Anonymous"}
+SCENARIOS = [
+    "first-page-uniform",
+    "first-page-degree-weighted",
+    "page-through",
+    "supernode-deep-offset",
+    "authenticated",
+    "anonymous",
+]
+CLASS_NAMES = {
+    "first-page-uniform": "FirstPageUniform",
+    "first-page-degree-weighted": "FirstPageDegreeWeighted",
+    "page-through": "PageThrough",
+    "supernode-deep-offset": "SupernodeDeepOffset",
+    "authenticated": "Authenticated",
+    "anonymous": "Anonymous",
+}
 
 
 def ensure_loopback(host: str) -> None:
@@ -48,9 +58,11 @@ def ensure_loopback(host: str) -> None:
 def prepare_sample(settings: Settings, size: int, supernodes: int, ttl: int, out: Path) -> dict:
     """Sample users and supernodes once, mint tokens, write the file the locustfile reads."""
     with db.create_driver(settings) as driver:
+
         def read(name, **params):
-            records, _, _ = driver.execute_query(cypher.query(name), database_=settings.neo4j_database,
-                                                 routing_="r", **params)
+            records, _, _ = driver.execute_query(
+                cypher.query(name), database_=settings.neo4j_database, routing_="r", **params
+            )
             return [dict(r) for r in records]
 
         users = read("loadtest/sample_users", n=size)
@@ -73,22 +85,50 @@ def read_aggregate(stats_csv: Path) -> dict:
 
 def run_scenario(name: str, args, reports: Path, sample_file: Path) -> dict:
     prefix = reports / name
-    cmd = [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py"),
-           "--headless", "--host", args.host, "--users", str(args.users),
-           "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.duration}s",
-           "--stop-timeout", "5", "--csv", str(prefix), "--html", f"{prefix}.html",
-           "--loglevel", "WARNING", CLASS_NAMES[name]]
-    print(f"\n== {name}: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}s", flush=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless",
+        "--host",
+        args.host,
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        f"{args.duration}s",
+        "--stop-timeout",
+        "5",
+        "--csv",
+        str(prefix),
+        "--html",
+        f"{prefix}.html",
+        "--loglevel",
+        "WARNING",
+        CLASS_NAMES[name],
+    ]
+    print(
+        f"\n== {name}: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}s", flush=True
+    )
     env = dict(os.environ, LOADTEST_SAMPLE=str(sample_file))
     started = time.monotonic()
     subprocess.run(cmd, env=env, timeout=args.duration + 120, check=False)
     row = read_aggregate(Path(f"{prefix}_stats.csv"))
     requests, failures = int(row["Request Count"]), int(row["Failure Count"])
-    return {"scenario": name, "requests": requests, "failures": failures,
-            "error_rate": failures / requests if requests else 1.0,
-            "rps": float(row["Requests/s"]), "p50_ms": float(row["50%"]),
-            "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]),
-            "seconds": round(time.monotonic() - started, 1)}
+    return {
+        "scenario": name,
+        "requests": requests,
+        "failures": failures,
+        "error_rate": failures / requests if requests else 1.0,
+        "rps": float(row["Requests/s"]),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,12 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     env = os.environ
     parser.add_argument("--host", default=env.get("LOADTEST_HOST", "http://127.0.0.1:8000"))
     parser.add_argument("--users", type=int, default=int(env.get("LOADTEST_USERS", "8")))
-    parser.add_argument("--spawn-rate", type=float, default=float(env.get("LOADTEST_SPAWN_RATE", "4")))
-    parser.add_argument("--duration", type=int, default=int(env.get("LOADTEST_DURATION", "20")),
-                        help="seconds per scenario")
+    parser.add_argument(
+        "--spawn-rate", type=float, default=float(env.get("LOADTEST_SPAWN_RATE", "4"))
+    )
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=int(env.get("LOADTEST_DURATION", "20")),
+        help="seconds per scenario",
+    )
     parser.add_argument("--scenarios", default=env.get("LOADTEST_SCENARIOS", ",".join(SCENARIOS)))
-    parser.add_argument("--max-error-rate", type=float,
-                        default=float(env.get("LOADTEST_MAX_ERROR_RATE", "0.01")))
+    parser.add_argument(
+        "--max-error-rate", type=float, default=float(env.get("LOADTEST_MAX_ERROR_RATE", "0.01"))
+    )
     parser.add_argument("--sample-size", type=int, default=2000)
     parser.add_argument("--reports", default=str(ROOT / "reports" / "loadtest"))
     args = parser.parse_args(argv)
@@ -117,10 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     reports.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_env()
     sample_file = reports / "sample.json"
-    sample = prepare_sample(settings, args.sample_size, 20, args.duration * len(names) + 600,
-                            sample_file)
-    print(f"sampled {len(sample['users'])} users, {len(sample['supernodes'])} supernodes "
-          f"(max degree {max((s['degree'] for s in sample['supernodes']), default=0)})")
+    sample = prepare_sample(
+        settings, args.sample_size, 20, args.duration * len(names) + 600, sample_file
+    )
+    print(
+        f"sampled {len(sample['users'])} users, {len(sample['supernodes'])} supernodes "
+        f"(max degree {max((s['degree'] for s in sample['supernodes']), default=0)})"
+    )
 
     results = [run_scenario(name, args, reports, sample_file) for name in names]
     summary = reports / "summary.csv"
@@ -128,10 +178,14 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(handle, fieldnames=list(results[0]))
         writer.writeheader()
         writer.writerows(results)
-    print(f"\n{'scenario':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>8}")
+    print(
+        f"\n{'scenario':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>8}"
+    )
     for r in results:
-        print(f"{r['scenario']:<28} {r['rps']:>8.1f} {r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f} "
-              f"{r['p99_ms']:>8.0f} {r['error_rate']:>8.2%}")
+        print(
+            f"{r['scenario']:<28} {r['rps']:>8.1f} {r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f} "
+            f"{r['p99_ms']:>8.0f} {r['error_rate']:>8.2%}"
+        )
     print(f"\nreports: {reports} (per-scenario CSV + HTML, summary.csv)")
     failed = [r["scenario"] for r in results if r["error_rate"] > args.max_error_rate]
     if failed:

@@ -11,8 +11,8 @@ from pathlib import Path
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.config import ConfigError, Neo4jServerSettings, Settings
-from service.graph import GraphUnavailable
-from service.neo4j_server import LocalNeo4j, Neo4jServerError
+from service.graph.errors import GraphUnavailable
+from service.ops.neo4j_server import LocalNeo4j, Neo4jServerError
 
 
 class CommandError(Exception):
@@ -36,7 +36,7 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
-    from service import db
+    from service.graph import db
 
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:
@@ -64,8 +64,8 @@ def _existing_file(text: str) -> Path:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from service import db
-    from service.importing import ImportCountMismatch, Importer, ImportInputError
+    from service.graph import db
+    from service.ingest.importing import ImportCountMismatch, Importer, ImportInputError
 
     if not (args.users or args.connections or args.requests):
         raise CommandError("give at least one of --users, --connections, --requests")
@@ -73,8 +73,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     with db.create_driver(settings) as driver:
         driver.verify_connectivity()
         db.init_schema(driver, settings.neo4j_database)
-        importer = Importer(driver, settings.neo4j_database, batch_size=args.batch_size,
-                            skip_invalid=args.skip_invalid, progress=not args.no_progress)
+        importer = Importer(
+            driver,
+            settings.neo4j_database,
+            batch_size=args.batch_size,
+            skip_invalid=args.skip_invalid,
+            progress=not args.no_progress,
+        )
         try:
             summary = importer.import_files(args.users, args.connections, args.requests)
         except (ImportInputError, ImportCountMismatch) as exc:
@@ -86,11 +91,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _generator_config(args: argparse.Namespace):
-    from service.generate import GeneratorConfig
+    from service.ingest.generate import GeneratorConfig
 
-    cfg = GeneratorConfig(users=args.users, avg_degree=args.avg_degree, exponent=args.exponent,
-                          supernodes=args.supernodes, supernode_degree=args.supernode_degree,
-                          request_share=args.request_share, seed=args.seed)
+    cfg = GeneratorConfig(
+        users=args.users,
+        avg_degree=args.avg_degree,
+        exponent=args.exponent,
+        supernodes=args.supernodes,
+        supernode_degree=args.supernode_degree,
+        request_share=args.request_share,
+        seed=args.seed,
+    )
     try:
         cfg.validate()
     except ValueError as exc:
@@ -101,7 +112,7 @@ def _generator_config(args: argparse.Namespace):
 def cmd_generate(args: argparse.Namespace) -> int:
     import time
 
-    from service.generate import write_import_files
+    from service.ingest.generate import write_import_files
 
     if not (args.out or args.load):
         raise CommandError("give --out DIR (write the import files) and/or --load")
@@ -109,15 +120,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if not args.load:
         started = time.monotonic()
         files = write_import_files(cfg, args.out)
-        print(f"wrote {files.users} users to {files.users_path}, {files.connections} connections "
-              f"to {files.connections_path}, {files.requests} requests to {files.requests_path} "
-              f"in {time.monotonic() - started:.1f}s")
+        print(
+            f"wrote {files.users} users to {files.users_path}, {files.connections} connections "
+            f"to {files.connections_path}, {files.requests} requests to {files.requests_path} "
+            f"in {time.monotonic() - started:.1f}s"
+        )
         return 0
-    from service.loading import LoadError, load_generated
+    from service.ingest.loading import LoadError, load_generated
 
     try:
-        result = load_generated(Settings.from_env(), cfg, method=args.method, out_dir=args.out,
-                                batch_size=args.batch_size, progress=not args.no_progress)
+        result = load_generated(
+            Settings.from_env(),
+            cfg,
+            method=args.method,
+            out_dir=args.out,
+            batch_size=args.batch_size,
+            progress=not args.no_progress,
+        )
     except LoadError as exc:
         raise CommandError(str(exc)) from None
     print(result.describe())
@@ -125,8 +144,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from service.auth import mint_token
-    from service.loading import ensure_demo
+    from service.domain.auth import mint_token
+    from service.ingest.loading import ensure_demo
 
     settings = Settings.from_env()
     demo = ensure_demo(settings, progress=not args.no_progress)
@@ -139,13 +158,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     token = mint_token(demo.user_id, settings.jwt_secret, ttl_seconds=args.token_ttl)
     base = f"http://{os.environ.get('BIND', '127.0.0.1:8000')}"
-    print(f"user {demo.user_id} has {demo.degree} connections; try (token valid "
-          f"{args.token_ttl // 60} min):")
-    print(f"  curl -s -H 'Authorization: Bearer {token}' "
-          f"'{base}/api/v2/user/{demo.user_id}/connections/?limit=5'")
+    print(
+        f"user {demo.user_id} has {demo.degree} connections; try (token valid "
+        f"{args.token_ttl // 60} min):"
+    )
+    print(
+        f"  curl -s -H 'Authorization: Bearer {token}' "
+        f"'{base}/api/v2/user/{demo.user_id}/connections/?limit=5'"
+    )
     return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
-    from service import auth
+    from service.domain import auth
 
     if not 1 <= args.user_id <= 2**63 - 1:
         raise CommandError(f"--user-id must be a positive integer, got {args.user_id}")
@@ -157,14 +182,17 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from service import community, db
-    from service.graph import Graph
+    from service.domain import community
+    from service.graph import db
+    from service.graph.store import Graph
 
     settings = Settings.from_env()
     if args.action == "set":
         if args.name is None or args.value is None:
-            raise CommandError("usage: connections settings set NAME VALUE "
-                               f"(NAME one of: {', '.join(community.OPTIONS)})")
+            raise CommandError(
+                "usage: connections settings set NAME VALUE "
+                f"(NAME one of: {', '.join(community.OPTIONS)})"
+            )
         try:
             value = community.parse_option(args.name, args.value)
         except community.UnknownOption as exc:
@@ -199,8 +227,9 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from service import analytics, db
-    from service import analytics_output as output
+    from service.analytics import catalogue as analytics
+    from service.analytics import output
+    from service.graph import db
 
     try:
         catalogue = analytics.Catalogue.load()
@@ -214,22 +243,27 @@ def cmd_query(args: argparse.Namespace) -> int:
         mode = "explain" if args.explain else "profile" if args.profile else "run"
         if args.plot and not query.plot:
             plottable = ", ".join(q.name for q in catalogue if q.plot) or "none"
-            raise CommandError(f"query {query.name} has nothing to plot (--plot works with: "
-                               f"{plottable})")
+            raise CommandError(
+                f"query {query.name} has nothing to plot (--plot works with: {plottable})"
+            )
         if args.plot and mode != "run":
             raise CommandError("--plot cannot be combined with --explain or --profile")
         settings = Settings.from_env()
         with db.create_driver(settings) as driver:
-            runner = analytics.AnalyticsRunner(driver, settings.neo4j_database,
-                                               timeout=args.timeout, max_rows=args.max_rows)
+            runner = analytics.AnalyticsRunner(
+                driver, settings.neo4j_database, timeout=args.timeout, max_rows=args.max_rows
+            )
             result = runner.run(query, params, mode)
         if result.plan is not None:
             print(output.format_plan(result.plan, args.format), end="")
             return 0
         print(output.format_rows(result, args.format), end="")
         if result.truncated:
-            print(f"connections: warning: output stopped at {args.max_rows} rows; "
-                  "raise the limit with --max-rows", file=sys.stderr)
+            print(
+                f"connections: warning: output stopped at {args.max_rows} rows; "
+                "raise the limit with --max-rows",
+                file=sys.stderr,
+            )
         if args.plot:
             output.plot_loglog(result, *query.plot, path=args.plot, title=query.name)
             print(f"connections: wrote {args.plot}", file=sys.stderr)
@@ -266,40 +300,66 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import users, connections and requests from files")
     imp.add_argument("--users", type=_existing_file, help="users, JSON Lines (API field names)")
-    imp.add_argument("--connections", type=_existing_file,
-                     help="connections, CSV: user_id,other_id,created_at")
-    imp.add_argument("--requests", type=_existing_file,
-                     help="pending connection requests, CSV: from_id,to_id,created_at")
-    imp.add_argument("--skip-invalid", action="store_true",
-                     help="skip bad rows (and count them) instead of stopping at the first")
-    imp.add_argument("--batch-size", type=_positive_int, default=5000,
-                     help="rows per transaction (default 5000)")
+    imp.add_argument(
+        "--connections", type=_existing_file, help="connections, CSV: user_id,other_id,created_at"
+    )
+    imp.add_argument(
+        "--requests",
+        type=_existing_file,
+        help="pending connection requests, CSV: from_id,to_id,created_at",
+    )
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="skip bad rows (and count them) instead of stopping at the first",
+    )
+    imp.add_argument(
+        "--batch-size", type=_positive_int, default=5000, help="rows per transaction (default 5000)"
+    )
     imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     imp.set_defaults(func=cmd_import)
 
     gen = sub.add_parser("generate", help="generate a large community with skewed degrees")
     gen.add_argument("--users", type=_positive_int, default=10_000)
-    gen.add_argument("--avg-degree", type=float, default=10.0,
-                     help="mean connections + requests per user (default 10)")
-    gen.add_argument("--exponent", type=float, default=2.5,
-                     help="power-law exponent of the degree distribution (> 2; default 2.5)")
+    gen.add_argument(
+        "--avg-degree",
+        type=float,
+        default=10.0,
+        help="mean connections + requests per user (default 10)",
+    )
+    gen.add_argument(
+        "--exponent",
+        type=float,
+        default=2.5,
+        help="power-law exponent of the degree distribution (> 2; default 2.5)",
+    )
     gen.add_argument("--supernodes", type=int, default=0, help="users with a huge degree")
-    gen.add_argument("--supernode-degree", type=int, default=0,
-                     help="expected degree of each supernode")
-    gen.add_argument("--request-share", type=float, default=0.05,
-                     help="share of related pairs left as pending requests (default 0.05)")
+    gen.add_argument(
+        "--supernode-degree", type=int, default=0, help="expected degree of each supernode"
+    )
+    gen.add_argument(
+        "--request-share",
+        type=float,
+        default=0.05,
+        help="share of related pairs left as pending requests (default 0.05)",
+    )
     gen.add_argument("--seed", type=int, default=1, help="same seed, same files")
     gen.add_argument("--out", type=Path, help="write the import files to this directory")
     gen.add_argument("--load", action="store_true", help="load the graph into Neo4j")
-    gen.add_argument("--method", choices=["auto", "bolt", "bulk"], default="auto",
-                     help="auto: neo4j-admin bulk import for a big graph into the managed "
-                          "server's empty database, else Bolt")
+    gen.add_argument(
+        "--method",
+        choices=["auto", "bolt", "bulk"],
+        default="auto",
+        help="auto: neo4j-admin bulk import for a big graph into the managed "
+        "server's empty database, else Bolt",
+    )
     gen.add_argument("--batch-size", type=_positive_int, default=5000)
     gen.add_argument("--no-progress", action="store_true")
     gen.set_defaults(func=cmd_generate)
 
-    demo = sub.add_parser("demo", help="load the demo community into an empty database and "
-                                       "print an example request")
+    demo = sub.add_parser(
+        "demo", help="load the demo community into an empty database and print an example request"
+    )
     demo.add_argument("--token-ttl", type=_positive_int, default=3600, help="seconds")
     demo.add_argument("--no-progress", action="store_true")
     demo.set_defaults(func=cmd_demo)
@@ -309,33 +369,59 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(func=cmd_token)
 
     settings_parser = sub.add_parser(
-        "settings", help="show or set community options (follow_enabled, content_availability)")
+        "settings", help="show or set community options (follow_enabled, content_availability)"
+    )
     settings_parser.add_argument("action", choices=["show", "set"])
     settings_parser.add_argument("name", nargs="?", help="option name (set)")
     settings_parser.add_argument("value", nargs="?", help="true or false (set)")
     settings_parser.set_defaults(func=cmd_settings)
 
-    from service.analytics import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+    from service.analytics.catalogue import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
     query = sub.add_parser(
-        "query", help="run a named, read-only analytics query (see --list)",
+        "query",
+        help="run a named, read-only analytics query (see --list)",
         description="Run a query from the analysts' catalogue (cypher/analytics/*.cypher) in a "
-                    "read-only transaction.")
+        "read-only transaction.",
+    )
     query.add_argument("name", nargs="?", help="the query to run")
     query.add_argument("--list", action="store_true", help="list the queries and their params")
-    query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="a query parameter (repeat for several)")
+    query.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a query parameter (repeat for several)",
+    )
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     plan = query.add_mutually_exclusive_group()
     plan.add_argument("--explain", action="store_true", help="print the plan; run nothing")
-    plan.add_argument("--profile", action="store_true",
-                      help="run the query and print the plan with rows and db hits")
-    query.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT,
-                       metavar="SECONDS", help=f"server-side timeout (default {DEFAULT_TIMEOUT:g})")
-    query.add_argument("--max-rows", type=_positive(int), default=DEFAULT_MAX_ROWS, metavar="N",
-                       help=f"stop after N rows (default {DEFAULT_MAX_ROWS})")
-    query.add_argument("--plot", metavar="FILE", type=Path,
-                       help="also write a log-log PNG histogram (degree_distribution)")
+    plan.add_argument(
+        "--profile",
+        action="store_true",
+        help="run the query and print the plan with rows and db hits",
+    )
+    query.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"server-side timeout (default {DEFAULT_TIMEOUT:g})",
+    )
+    query.add_argument(
+        "--max-rows",
+        type=_positive(int),
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"stop after N rows (default {DEFAULT_MAX_ROWS})",
+    )
+    query.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=Path,
+        help="also write a log-log PNG histogram (degree_distribution)",
+    )
     query.set_defaults(func=cmd_query)
     return parser
 
@@ -343,8 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
     except (ConfigError, Neo4jServerError, CommandError) as exc:
@@ -354,8 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"connections: error: {exc}", file=sys.stderr)
         return 2
     except (ServiceUnavailable, AuthError) as exc:
-        print(f"connections: error: cannot use Neo4j at {os.environ.get('NEO4J_URI') or 'the local server'}: "
-              f"{getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        print(
+            f"connections: error: cannot use Neo4j at {os.environ.get('NEO4J_URI') or 'the local server'}: "
+            f"{getattr(exc, 'message', None) or exc}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("connections: interrupted", file=sys.stderr)

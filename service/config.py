@@ -83,7 +83,7 @@ class Neo4jServerSettings:
     password: str | None = None
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "Neo4jServerSettings":
+    def from_env(cls, env: dict | None = None) -> Neo4jServerSettings:
         env = dict(os.environ if env is None else env)
         data_dir = env.get("NEO4J_DATA_DIR", "").strip()
         return cls(
@@ -146,7 +146,7 @@ class Settings:
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "Settings":
+    def from_env(cls, env: dict | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         server = Neo4jServerSettings.from_env(env)
         external_uri = env.get("NEO4J_URI", "").strip()

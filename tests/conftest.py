@@ -13,9 +13,9 @@ import subprocess
 
 import pytest
 
-from service import cypher, db
 from service.config import Neo4jServerSettings, Settings
-from service.graph import Graph
+from service.graph import cypher, db
+from service.graph.store import Graph
 
 TEST_IMAGE = "neo4j:5.26-community"
 
@@ -53,18 +53,25 @@ def neo4j_settings():
 
         password = "test-password-123"
         with Neo4jContainer(TEST_IMAGE, password=password) as container:
-            yield dataclasses.replace(Settings.from_env(), neo4j_uri=container.get_connection_url(),
-                                      neo4j_password=password, neo4j_external=True)
+            yield dataclasses.replace(
+                Settings.from_env(),
+                neo4j_uri=container.get_connection_url(),
+                neo4j_password=password,
+                neo4j_external=True,
+            )
         return
-    from service.neo4j_server import LocalNeo4j
+    from service.ops.neo4j_server import LocalNeo4j
 
     server_settings = managed_server_settings()
     server = LocalNeo4j(server_settings)
     already_running = server.pid() is not None
     server.start()
-    yield dataclasses.replace(Settings.from_env(), neo4j_uri=server_settings.bolt_uri,
-                              neo4j_password=server_settings.resolve_password(),
-                              server=server_settings)
+    yield dataclasses.replace(
+        Settings.from_env(),
+        neo4j_uri=server_settings.bolt_uri,
+        neo4j_password=server_settings.resolve_password(),
+        server=server_settings,
+    )
     if not already_running and not os.environ.get("CONNECTIONS_KEEP_NEO4J"):
         server.stop()
 

@@ -1,4 +1,4 @@
-"""Through real HTTP: gunicorn with service/gunicorn_conf.py, two workers, the test Neo4j."""
+"""Through real HTTP: gunicorn with service/ops/gunicorn_conf.py, two workers, the test Neo4j."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from service import auth
+from service.domain import auth
 from tests.integration.seed import BASE, connect, create_users, user_props
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,13 +47,23 @@ def server(clean_db, neo4j_settings):
     create_users(clean_db, database, [user_props(i) for i in range(1, 6)])
     connect(clean_db, database, [(1, i, BASE + dt.timedelta(hours=i)) for i in range(2, 6)])
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j_settings.neo4j_uri,
-           "NEO4J_PASSWORD": neo4j_settings.neo4j_password, "NEO4J_DATABASE": database,
-           "JWT_SECRET": SECRET, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_settings.neo4j_uri,
+        "NEO4J_PASSWORD": neo4j_settings.neo4j_password,
+        "NEO4J_DATABASE": database,
+        "JWT_SECRET": SECRET,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+    }
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    proc = subprocess.Popen([str(gunicorn), "-c", "service/gunicorn_conf.py",
-                             "service.app:create_app()"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(gunicorn), "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -74,8 +84,9 @@ def server(clean_db, neo4j_settings):
 
 def test_connections_over_real_http(server):
     token = auth.mint_token(3, SECRET, ttl_seconds=60)
-    status, headers, body = get(server + "/api/v2/user/1/connections/?limit=2",
-                                {"Authorization": f"Bearer {token}"})
+    status, headers, body = get(
+        server + "/api/v2/user/1/connections/?limit=2", {"Authorization": f"Bearer {token}"}
+    )
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert body["count"] == 4 and [u["id"] for u in body["results"]] == [5, 4]
     assert body["next"] == f"{server}/api/v2/user/1/connections/?limit=2&offset=2"
@@ -86,9 +97,11 @@ def test_connections_over_real_http(server):
 
 
 def test_errors_are_json_over_real_http(server):
-    status, headers, _ = get(server + "/api/v2/user/1/connections/",
-                                {"Authorization": "Bearer nope"})
+    status, headers, _ = get(
+        server + "/api/v2/user/1/connections/", {"Authorization": "Bearer nope"}
+    )
     assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
     assert get(server + "/nothing-here")[0] == 404
     assert get(server + "/api/v2/user/1/connections/?limit=0")[2]["errors"] == {
-        "limit": ["Must be a positive integer (1 or more)."]}
+        "limit": ["Must be a positive integer (1 or more)."]
+    }

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from service.graph import GraphUnavailable, UserNotFound
+from service.graph.errors import GraphUnavailable, UserNotFound
 
 
 def fake_user(user_id: int, **overrides) -> dict:
     """A user row as `Graph.list_user_connections` returns it."""
-    row = {"id": user_id, "username": f"user{user_id}", "email": f"user{user_id}@example.com",
-           "email_isvalid": True, "status": "a", "connections_counter": 1,
-           "connection_requests_sent_counter": 0, "connection_requests_received_counter": 0,
-           "connection_status": None, "tags": []}
+    row = {
+        "id": user_id,
+        "username": f"user{user_id}",
+        "email": f"user{user_id}@example.com",
+        "email_isvalid": True,
+        "status": "a",
+        "connections_counter": 1,
+        "connection_requests_sent_counter": 0,
+        "connection_requests_received_counter": 0,
+        "connection_status": None,
+        "tags": [],
+    }
     row.update(overrides)
     return row
 
@@ -18,10 +26,15 @@ def fake_user(user_id: int, **overrides) -> dict:
 class FakeGraph:
     """Users with a fixed list of connection ids each; records the calls it gets."""
 
-    def __init__(self, connections: dict[int, list[int]] | None = None,
-                 staff: set[int] = frozenset(), inactive: set[int] = frozenset(),
-                 options: dict | None = None, fail: Exception | None = None,
-                 suggestions: dict[int, list[int]] | None = None):
+    def __init__(
+        self,
+        connections: dict[int, list[int]] | None = None,
+        staff: set[int] = frozenset(),
+        inactive: set[int] = frozenset(),
+        options: dict | None = None,
+        fail: Exception | None = None,
+        suggestions: dict[int, list[int]] | None = None,
+    ):
         self.connections = connections if connections is not None else {1: [2, 3, 4]}
         # Ranked suggestion ids per user, as Graph.suggest_users would return them.
         self.suggestions = dict(suggestions or {})
@@ -53,13 +66,13 @@ class FakeGraph:
         if user_id not in self.connections:
             raise UserNotFound(user_id)
         ids = self.connections[user_id]
-        return len(ids), [fake_user(i) for i in ids[offset:offset + limit]]
+        return len(ids), [fake_user(i) for i in ids[offset : offset + limit]]
 
     def suggest_users(self, user_id, offset, limit):
         self._maybe_fail()
         self.calls.append(("suggest", user_id, offset, limit))
         ids = self.suggestions.get(user_id, [])
-        return len(ids), [fake_user(i) for i in ids[offset:offset + limit]]
+        return len(ids), [fake_user(i) for i in ids[offset : offset + limit]]
 
     def get_community_settings(self) -> dict:
         self._maybe_fail()

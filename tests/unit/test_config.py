@@ -28,18 +28,22 @@ def test_external_uri_requires_a_password(tmp_path):
 
 
 def test_ports_and_limits_from_env(tmp_path):
-    s = Settings.from_env(env(tmp_path, NEO4J_BOLT_PORT="17000", CONNECTIONS_MAX_LIMIT="50",
-                              JWT_SECRET="s3cret"))
+    s = Settings.from_env(
+        env(tmp_path, NEO4J_BOLT_PORT="17000", CONNECTIONS_MAX_LIMIT="50", JWT_SECRET="s3cret")
+    )
     assert s.neo4j_uri == "bolt://127.0.0.1:17000"
     assert s.max_limit == 50 and s.jwt_secret == "s3cret"
 
 
-@pytest.mark.parametrize("name,value,message", [
-    ("NEO4J_BOLT_PORT", "abc", "NEO4J_BOLT_PORT must be an integer"),
-    ("CONNECTIONS_MAX_LIMIT", "0", "CONNECTIONS_MAX_LIMIT must be >= 1"),
-    ("TRUST_FORWARDED_HEADERS", "maybe", "TRUST_FORWARDED_HEADERS must be true or false"),
-    ("CONNECTIONS_DEFAULT_LIMIT", "500", "exceeds CONNECTIONS_MAX_LIMIT"),
-])
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("NEO4J_BOLT_PORT", "abc", "NEO4J_BOLT_PORT must be an integer"),
+        ("CONNECTIONS_MAX_LIMIT", "0", "CONNECTIONS_MAX_LIMIT must be >= 1"),
+        ("TRUST_FORWARDED_HEADERS", "maybe", "TRUST_FORWARDED_HEADERS must be true or false"),
+        ("CONNECTIONS_DEFAULT_LIMIT", "500", "exceeds CONNECTIONS_MAX_LIMIT"),
+    ],
+)
 def test_bad_values_fail_with_one_line(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env(tmp_path, **{name: value}))

@@ -12,14 +12,16 @@ run = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(run)
 
 
-@pytest.mark.parametrize("host", ["http://127.0.0.1:8000", "http://localhost:8000",
-                                  "http://127.0.0.5:9000"])
+@pytest.mark.parametrize(
+    "host", ["http://127.0.0.1:8000", "http://localhost:8000", "http://127.0.0.5:9000"]
+)
 def test_loopback_hosts_are_allowed(host):
     run.ensure_loopback(host)
 
 
-@pytest.mark.parametrize("host", ["http://10.0.0.1:8000", "http://192.168.1.2",
-                                  "http://8.8.8.8:80"])
+@pytest.mark.parametrize(
+    "host", ["http://10.0.0.1:8000", "http://192.168.1.2", "http://8.8.8.8:80"]
+)
 def test_other_hosts_are_refused(host):
     with pytest.raises(SystemExit, match="loopback only"):
         run.ensure_loopback(host)
@@ -28,13 +30,31 @@ def test_other_hosts_are_refused(host):
 def test_reads_locusts_aggregated_row(tmp_path):
     stats = tmp_path / "x_stats.csv"
     with stats.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["Type", "Name", "Request Count",
-                                                    "Failure Count", "Requests/s", "50%"])
+        writer = csv.DictWriter(
+            handle,
+            fieldnames=["Type", "Name", "Request Count", "Failure Count", "Requests/s", "50%"],
+        )
         writer.writeheader()
-        writer.writerow({"Type": "GET", "Name": "first page", "Request Count": "5",
-                         "Failure Count": "0", "Requests/s": "1", "50%": "3"})
-        writer.writerow({"Type": "", "Name": "Aggregated", "Request Count": "10",
-                         "Failure Count": "1", "Requests/s": "2.5", "50%": "4"})
+        writer.writerow(
+            {
+                "Type": "GET",
+                "Name": "first page",
+                "Request Count": "5",
+                "Failure Count": "0",
+                "Requests/s": "1",
+                "50%": "3",
+            }
+        )
+        writer.writerow(
+            {
+                "Type": "",
+                "Name": "Aggregated",
+                "Request Count": "10",
+                "Failure Count": "1",
+                "Requests/s": "2.5",
+                "50%": "4",
+            }
+        )
     row = run.read_aggregate(stats)
     assert row["Request Count"] == "10" and row["Failure Count"] == "1"
 

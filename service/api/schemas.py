@@ -1,0 +1,83 @@
+"""The HTTP layer's own schemas: query parameters, the page envelope and error bodies."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+
+from service.domain.schemas import MAX_INT64, UserSchema
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class QueryInteger(fields.Integer):
+    """A query-string integer: ASCII digits only, so `1.5`, `-1`, `1e3` and ` 7` are invalid."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            # A repeated parameter: Django's QueryDict (so DRF) reads the last value.
+            value = value[-1]
+        if not isinstance(value, str) or not _DIGITS.fullmatch(value):
+            raise self.make_error("invalid", input=value)
+        if len(value) > 19:
+            # Beyond any 64-bit integer: the validators reject it or the schema caps it,
+            # and parsing thousands of digits is never needed.
+            return MAX_INT64 + 1
+        return int(value)
+
+
+class ConnectionsQuerySchema(Schema):
+    """`limit`/`offset` of the connections list; `limit` above the maximum is capped."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = QueryInteger(
+        validate=validate.Range(min=1, error="Must be a positive integer (1 or more)."),
+        error_messages={"invalid": "Must be a positive integer (1 or more)."},
+        metadata={
+            "description": "Number of results to return per page. Default 20; values "
+            "above the maximum (default 100) are capped to it."
+        },
+    )
+    offset = QueryInteger(
+        load_default=0,
+        validate=validate.Range(
+            min=0, max=MAX_INT64, error=f"Must be an integer from 0 to {MAX_INT64}."
+        ),
+        error_messages={"invalid": f"Must be an integer from 0 to {MAX_INT64}."},
+        metadata={"description": "The initial index from which to return the results."},
+    )
+
+    def __init__(self, *, default_limit: int = 20, max_limit: int = 100, **kwargs):
+        super().__init__(**kwargs)
+        self.default_limit = default_limit
+        self.max_limit = max_limit
+
+    @post_load
+    def cap_limit(self, data: dict, **kwargs) -> dict:
+        """Default and cap `limit` exactly as DRF's `get_limit` does with `max_limit`."""
+        data["limit"] = min(data.get("limit", self.default_limit), self.max_limit)
+        return data
+
+
+class ConnectionsPageSchema(Schema):
+    """The DRF LimitOffsetPagination envelope around a page of users."""
+
+    class Meta:
+        ordered = True
+
+    count = fields.Integer(required=True, metadata={"description": "Total results count."})
+    next = fields.Url(required=True, allow_none=True, metadata={"description": "Next page."})
+    previous = fields.Url(
+        required=True, allow_none=True, metadata={"description": "Previous page."}
+    )
+    results = fields.List(fields.Nested(UserSchema), required=True)
+
+
+class ErrorSchema(Schema):
+    """Every error response: a human-readable `detail`, and per-parameter messages on 400."""
+
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

@@ -1,0 +1,462 @@
+"""Import a community from files: users (JSON Lines), connections and requests (CSV), over Bolt.
+
+Every row is validated with the API's own Marshmallow schemas; writes are `UNWIND` batches, one
+transaction per batch; the import is idempotent (upsert by id, one relationship per pair).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marshmallow import ValidationError
+from neo4j import Driver
+
+from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
+from service.graph import cypher
+
+log = logging.getLogger(__name__)
+
+CONNECTIONS_HEADER = ("user_id", "other_id", "created_at")
+REQUESTS_HEADER = ("from_id", "to_id", "created_at")
+DEFAULT_BATCH_SIZE = 5000
+# Stored verbatim from the validated user; `tags` becomes `tags_json`, `date_joined` is set apart
+# so that an absent value never overwrites the stored one.
+USER_PROPERTIES = (
+    "username",
+    "real_name",
+    "email",
+    "email_isvalid",
+    "bio",
+    "location",
+    "location_lat_lng",
+    "position_lat_lng",
+    "date_of_birth",
+    "description",
+    "gender",
+    "status",
+    "website",
+    "avatar",
+    "cover",
+    "ext_id",
+    "reputation",
+    "posts_counter",
+    "discussions_counter",
+    "statuses_counter",
+    "polls_counter",
+)
+
+
+class ImportCountMismatch(Exception):
+    """The graph's totals after an import differ from what the writes reported."""
+
+
+class ImportInputError(Exception):
+    """A bad row stopped the import; the message names file, line and field and how to resume."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """Where a row is wrong and why."""
+
+    path: Path
+    line: int
+    field: str
+    message: str
+    fatal: bool = False  # the whole file is unusable (a wrong header): never skipped
+
+    def describe(self) -> str:
+        return f"{self.path}:{self.line}: field '{self.field}': {self.message}"
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    users: int
+    connections: int
+    requests: int
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; `before`/`after` are the graph's totals around it."""
+
+    users: int = 0
+    connections: int = 0
+    requests: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    users_created: int = 0
+    connections_created: int = 0
+    requests_created: int = 0
+    requests_superseded: int = 0
+    before: GraphCounts | None = None
+    after: GraphCounts | None = None
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [
+            (
+                f"imported {self.users} users, {self.connections} connections, "
+                f"{self.requests} requests; skipped {self.skipped} bad rows; "
+                f"{self.seconds:.1f}s"
+            )
+        ]
+        if self.before and self.after:
+            lines.append(
+                f"graph before: {self.before.users} users, {self.before.connections} connections, "
+                f"{self.before.requests} requests; after: {self.after.users} users, "
+                f"{self.after.connections} connections, {self.after.requests} requests"
+            )
+        return "\n".join(lines)
+
+
+def user_properties(user: dict) -> dict:
+    """A validated user (UserSchema.load output) as the stored node properties, minus the id."""
+    props = {name: user.get(name) for name in USER_PROPERTIES}
+    props["tags_json"] = json.dumps(user.get("tags") or [], separators=(",", ":"))
+    props["is_staff"] = bool(user.get("is_staff", False))
+    return props
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a file, fast (for the progress bar's total)."""
+    total = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            total += chunk.count(b"\n")
+    return total
+
+
+def _first_error(messages) -> tuple[str, str]:
+    """(field, message) of the first Marshmallow error, flattening nested dicts and lists."""
+    if isinstance(messages, dict):
+        name, inner = next(iter(messages.items()))
+        sub_field, message = _first_error(inner)
+        return (str(name) if sub_field == "-" else f"{name}.{sub_field}"), message
+    if isinstance(messages, list) and messages:
+        return _first_error(messages[0])
+    return "-", str(messages)
+
+
+def read_users(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    """(line, stored row or BadRow) for each non-blank line of a users JSON Lines file."""
+    schema = UserSchema()
+    with open(path, encoding="utf-8") as handle:
+        for line_no, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield line_no, BadRow(path, line_no, "-", f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(raw, dict):
+                yield line_no, BadRow(path, line_no, "-", "each line must be a JSON object")
+                continue
+            try:
+                user = schema.load(raw)
+            except ValidationError as exc:
+                name, message = _first_error(exc.messages)
+                yield line_no, BadRow(path, line_no, name, message)
+                continue
+            is_staff = raw.get("is_staff", False)
+            if not isinstance(is_staff, bool):
+                yield line_no, BadRow(path, line_no, "is_staff", "Not a valid boolean.")
+                continue
+            user["is_staff"] = is_staff
+            yield (
+                line_no,
+                {
+                    "id": user["id"],
+                    "date_joined": user["date_joined"],
+                    "props": user_properties(user),
+                },
+            )
+
+
+def _read_csv(
+    path: Path, header: tuple[str, ...], schema, to_row: Callable[[dict], dict]
+) -> Iterator[tuple[int, dict | BadRow]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        columns = next(reader, None)
+        if columns is None:
+            return
+        columns = [name.strip() for name in columns]
+        if columns not in (list(header), list(header[:2])):
+            yield (
+                1,
+                BadRow(
+                    path,
+                    1,
+                    "-",
+                    f"the header must be {','.join(header)}, got {','.join(columns)}",
+                    fatal=True,
+                ),
+            )
+            return
+        for values in reader:
+            line_no = reader.line_num
+            if not values or not any(v.strip() for v in values):
+                continue
+            if len(values) != len(columns):
+                yield (
+                    line_no,
+                    BadRow(
+                        path, line_no, "-", f"expected {len(columns)} columns, got {len(values)}"
+                    ),
+                )
+                continue
+            data = {
+                name: (value.strip() or None) for name, value in zip(columns, values, strict=True)
+            }
+            try:
+                yield line_no, to_row(schema.load(data))
+            except ValidationError as exc:
+                name, message = _first_error(exc.messages)
+                yield line_no, BadRow(path, line_no, name, message)
+
+
+def read_connections(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    """(line, {a, b, created_at} with a < b, or BadRow) for each row of a connections CSV."""
+
+    def to_row(row: dict) -> dict:
+        a, b = sorted((row["user_id"], row["other_id"]))
+        return {"a": a, "b": b, "created_at": row["created_at"]}
+
+    return _read_csv(path, CONNECTIONS_HEADER, ConnectionRowSchema(), to_row)
+
+
+def read_requests(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
+    """(line, {from_id, to_id, created_at} or BadRow) for each row of a requests CSV."""
+    return _read_csv(path, REQUESTS_HEADER, ConnectionRequestRowSchema(), dict)
+
+
+class Importer:
+    """Writes validated rows to Neo4j in batches; stops (or skips) at bad rows."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        skip_invalid: bool = False,
+        progress: bool = True,
+        max_reported: int = 20,
+    ):
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.skip_invalid = skip_invalid
+        self.progress = progress
+        self.max_reported = max_reported
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def _read(self, name: str, **params) -> list[dict]:
+        def work(tx):
+            return [record.data() for record in tx.run(cypher.query(name), **params)]
+
+        # On a fresh database the relationship types do not exist yet; Neo4j's warning about
+        # that is noise here.
+        with self.driver.session(
+            database=self.database, notifications_disabled_classifications=["UNRECOGNIZED"]
+        ) as session:
+            return session.execute_read(work)
+
+    def count_graph(self) -> GraphCounts:
+        """Totals of users, connections and pending requests in the graph."""
+        row = self._read("ingest/count_graph")[0]
+        return GraphCounts(row["users"], row["connections"], row["requests"])
+
+    def _write(self, rows: list[dict], *names: str) -> list:
+        """Run each named query over `rows` in ONE transaction; their summary counters."""
+
+        def work(tx):
+            return [tx.run(cypher.query(name), rows=rows).consume().counters for name in names]
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    # -- the import ------------------------------------------------------------------------
+
+    def import_files(
+        self, users: Path | None, connections: Path | None, requests: Path | None = None
+    ) -> ImportSummary:
+        """Import users, then connections, then requests; checks the totals before and after."""
+        started = time.monotonic()
+        summary = ImportSummary(before=self.count_graph())
+        if users:
+            self._run(users, read_users(users), summary, self._write_users, "users")
+        if connections:
+            self._run(
+                connections,
+                read_connections(connections),
+                summary,
+                self._write_connections,
+                "connections",
+            )
+        if requests:
+            self._run(requests, read_requests(requests), summary, self._write_requests, "requests")
+        summary.after = self.count_graph()
+        summary.seconds = time.monotonic() - started
+        check_counts(summary)
+        return summary
+
+    def _run(
+        self,
+        path: Path,
+        rows: Iterator[tuple[int, dict | BadRow]],
+        summary: ImportSummary,
+        write: Callable[[Path, list[tuple[int, dict]], ImportSummary], None],
+        unit: str,
+    ) -> None:
+        bar = self._bar(path, unit)
+        batch: list[tuple[int, dict]] = []
+        try:
+            for line_no, row in rows:
+                if isinstance(row, BadRow):
+                    self._bad(row, batch, summary)
+                else:
+                    batch.append((line_no, row))
+                if len(batch) >= self.batch_size:
+                    write(path, batch, summary)
+                    bar.update(len(batch))
+                    batch = []
+            if batch:
+                write(path, batch, summary)
+                bar.update(len(batch))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ImportInputError(
+                f"{path}: not a readable UTF-8 file ({exc}); nothing after "
+                f"the last full batch was written"
+            ) from None
+        finally:
+            bar.close()
+
+    def _bar(self, path: Path, unit: str):
+        from tqdm import tqdm
+
+        total = max(count_lines(path) - (0 if unit == "users" else 1), 0) if self.progress else None
+        return tqdm(
+            total=total,
+            unit=" rows",
+            desc=f"{unit:<11}",
+            file=sys.stderr,
+            disable=not self.progress,
+            dynamic_ncols=True,
+        )
+
+    def _bad(self, bad: BadRow, batch: list[tuple[int, dict]], summary: ImportSummary) -> None:
+        if not self.skip_invalid or bad.fatal:
+            first = batch[0][0] if batch else bad.line
+            raise ImportInputError(
+                f"{bad.describe()}; nothing from line {first} on was written from {bad.path} — "
+                f"fix the row and run the same command again (re-importing is idempotent), "
+                f"or add --skip-invalid to skip and count bad rows"
+            )
+        summary.skipped += 1
+        if len(summary.bad_rows) < self.max_reported:
+            summary.bad_rows.append(bad)
+        log.warning("skipped %s", bad.describe())
+
+    def _keep_valid(
+        self,
+        path: Path,
+        batch: list[tuple[int, dict]],
+        bad: dict[int, BadRow],
+        summary: ImportSummary,
+    ) -> list[dict]:
+        """Rows of `batch` not in `bad` (line → BadRow); raises on the first bad one by default."""
+        rows = []
+        for line_no, row in batch:
+            if line_no in bad:
+                self._bad(bad[line_no], batch, summary)
+            else:
+                rows.append(row)
+        return rows
+
+    def _missing_users(
+        self,
+        path: Path,
+        batch: list[tuple[int, dict]],
+        columns: tuple[str, str],
+        names: tuple[str, str],
+    ) -> dict[int, BadRow]:
+        ids = sorted({row[c] for _, row in batch for c in columns})
+        missing = {row["id"] for row in self._read("ingest/missing_users", ids=ids)}
+        bad = {}
+        for line_no, row in batch:
+            for column, name in zip(columns, names, strict=True):
+                if row[column] in missing:
+                    bad[line_no] = BadRow(path, line_no, name, f"no user with id {row[column]}")
+                    break
+        return bad
+
+    def _write_users(
+        self, path: Path, batch: list[tuple[int, dict]], summary: ImportSummary
+    ) -> None:
+        (counters,) = self._write([row for _, row in batch], "ingest/upsert_users")
+        summary.users += len(batch)
+        summary.users_created += counters.nodes_created
+
+    def _write_connections(
+        self, path: Path, batch: list[tuple[int, dict]], summary: ImportSummary
+    ) -> None:
+        # Which file column held the unknown id is lost by sorting the pair; name both.
+        bad = self._missing_users(path, batch, ("a", "b"), ("user_id/other_id",) * 2)
+        rows = self._keep_valid(path, batch, bad, summary)
+        if not rows:
+            return
+        merged, deleted = self._write(
+            rows, "ingest/merge_connections", "ingest/delete_superseded_requests"
+        )
+        summary.connections += len(rows)
+        # Each connection is two relationships, one per direction, created together.
+        summary.connections_created += merged.relationships_created // 2
+        summary.requests_superseded += deleted.relationships_deleted
+
+    def _write_requests(
+        self, path: Path, batch: list[tuple[int, dict]], summary: ImportSummary
+    ) -> None:
+        bad = self._missing_users(path, batch, ("from_id", "to_id"), ("from_id", "to_id"))
+        pairs = [
+            {"a": min(r["from_id"], r["to_id"]), "b": max(r["from_id"], r["to_id"])}
+            for line_no, r in batch
+            if line_no not in bad
+        ]
+        connected = {(p["a"], p["b"]) for p in self._read("ingest/connected_pairs", pairs=pairs)}
+        for line_no, row in batch:
+            pair = (min(row["from_id"], row["to_id"]), max(row["from_id"], row["to_id"]))
+            if line_no not in bad and pair in connected:
+                bad[line_no] = BadRow(
+                    path, line_no, "to_id", f"users {pair[0]} and {pair[1]} are already connected"
+                )
+        rows = self._keep_valid(path, batch, bad, summary)
+        if not rows:
+            return
+        (counters,) = self._write(rows, "ingest/merge_requests")
+        summary.requests += len(rows)
+        summary.requests_created += counters.relationships_created
+
+
+def check_counts(summary: ImportSummary) -> None:
+    """The totals must have moved by exactly what the writes report; else nothing is trusted."""
+    before, after = summary.before, summary.after
+    expected = GraphCounts(
+        before.users + summary.users_created,
+        before.connections + summary.connections_created,
+        before.requests + summary.requests_created - summary.requests_superseded,
+    )
+    if after != expected:
+        raise ImportCountMismatch(
+            f"graph totals after the import {after} differ from the expected {expected} "
+            f"(before {before}); another writer may have changed the graph meanwhile"
+        )

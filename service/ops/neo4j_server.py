@@ -1,0 +1,392 @@
+"""The project's own local Neo4j Community server, run from Maven Central's jars.
+
+No Docker engine runs on our machines, so `connections neo4j start` assembles the server the
+way Neo4j's own `bin/neo4j` does: jars from `org.neo4j:neo4j` (fetched once with Maven), a
+generated `neo4j.conf`, and the single server JVM that `Neo4jCommand console --dry-run` prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.config import PROJECT_ROOT, Neo4jServerSettings
+from service.graph import cypher
+
+log = logging.getLogger(__name__)
+
+POM = PROJECT_ROOT / "neo4j-server" / "pom.xml"
+STARTUP_CLASS = "org.neo4j.server.startup.Neo4jCommand"
+ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand"
+
+# The JVM flags Neo4j ships in its default neo4j.conf; the three --add-opens are required on
+# Java 17 (UnsafeUtil needs private access to java.nio), the rest are its tuning defaults.
+# AlwaysPreTouch is left out: touching the whole heap up front is slow on a small shared box.
+JVM_OPTIONS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+)
+
+
+class Neo4jServerError(Exception):
+    """The local server could not be prepared, started or stopped; one line for the operator."""
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    pid: int | None
+    version: str
+    bolt_uri: str
+    http_uri: str
+    home: Path
+    data_dir: Path
+    log_file: Path
+    console_log: Path
+
+    def describe(self) -> str:
+        state = f"running (pid {self.pid})" if self.running else "stopped"
+        return "\n".join(
+            [
+                f"neo4j:       {state}",
+                f"version:     Neo4j Community {self.version}",
+                f"bolt:        {self.bolt_uri}",
+                f"http:        {self.http_uri}",
+                f"home:        {self.home}",
+                f"data:        {self.data_dir}",
+                f"log file:    {self.log_file}",
+                f"console log: {self.console_log}",
+            ]
+        )
+
+
+def pinned_version() -> str:
+    """The Neo4j version the project's pom asks Maven for."""
+    match = re.search(r"<neo4j\.version>([^<]+)</neo4j\.version>", POM.read_text())
+    if not match:
+        raise Neo4jServerError(f"no <neo4j.version> in {POM}")
+    return match.group(1).strip()
+
+
+class LocalNeo4j:
+    """One named local server instance: its jars, config, data, logs and process."""
+
+    def __init__(self, settings: Neo4jServerSettings):
+        self.settings = settings
+        self.home = settings.home
+        self.conf_dir = self.home / "conf"
+        self.logs_dir = self.home / "logs"
+        self.run_dir = self.home / "run"
+        self.pid_file = self.run_dir / "connections-neo4j.pid"
+        self.console_log = self.logs_dir / "console.log"
+        self.log_file = self.logs_dir / "neo4j.log"
+
+    # -- preparation ---------------------------------------------------------------------
+
+    def java(self) -> str:
+        """The java binary: $JAVA_HOME/bin/java, else java on PATH; Neo4j 5.26 needs 17 or 21."""
+        java_home = os.environ.get("JAVA_HOME")
+        candidate = Path(java_home) / "bin" / "java" if java_home else None
+        java = str(candidate) if candidate and candidate.exists() else shutil.which("java")
+        if not java:
+            raise Neo4jServerError("Java not found: install Java 17 (or set JAVA_HOME)")
+        out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+        match = re.search(r'version "(\d+)', out)
+        if not match or int(match.group(1)) < 17:
+            raise Neo4jServerError(f"Neo4j 5.26 needs Java 17 or 21; {java} reports: {out.strip()}")
+        return java
+
+    def ensure_jars(self) -> Path:
+        """Fetch the server jars with Maven once; later calls reuse them."""
+        lib, version = self.settings.lib_dir, pinned_version()
+        stamp = lib / ".version"
+        if stamp.exists() and stamp.read_text().strip() == version:
+            return lib
+        mvn = shutil.which("mvn")
+        if not mvn:
+            raise Neo4jServerError("Maven (mvn) not found: it fetches the Neo4j jars once")
+        log.info("fetching Neo4j %s jars from Maven Central into %s", version, lib)
+        print(f"Fetching Neo4j Community {version} jars from Maven Central (once)...", flush=True)
+        if lib.exists():
+            shutil.rmtree(lib)
+        cmd = [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={lib}",
+            "-DincludeScope=runtime",
+        ]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+            raise Neo4jServerError("Maven could not fetch the Neo4j jars: " + " | ".join(tail))
+        stamp.write_text(version + "\n")
+        return lib
+
+    def write_config(self) -> Path:
+        """Write neo4j.conf from the settings; rewritten on every start so env changes apply."""
+        s = self.settings
+        for folder in (
+            self.conf_dir,
+            self.logs_dir,
+            self.run_dir,
+            s.data_path,
+            self.home / "plugins",
+            self.home / "import",
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+        lines = [
+            "# Generated by `connections neo4j start`; edits are overwritten.",
+            "server.default_listen_address=127.0.0.1",
+            "server.default_advertised_address=127.0.0.1",
+            f"server.bolt.listen_address=127.0.0.1:{s.bolt_port}",
+            "server.http.enabled=true",
+            f"server.http.listen_address=127.0.0.1:{s.http_port}",
+            "server.https.enabled=false",
+            f"server.directories.data={s.data_path}",
+            f"server.directories.logs={self.logs_dir}",
+            f"server.directories.run={self.run_dir}",
+            f"server.directories.lib={s.lib_dir}",
+            f"server.memory.heap.initial_size={s.heap}",
+            f"server.memory.heap.max_size={s.heap}",
+            f"server.memory.pagecache.size={s.pagecache}",
+            "dbms.security.auth_enabled=true",
+            "dbms.usage_report.enabled=false",
+            "db.transaction.timeout=0s",
+            "server.logs.gc.enabled=false",
+        ]
+        lines += [f"server.jvm.additional={option}" for option in JVM_OPTIONS]
+        path = self.conf_dir / "neo4j.conf"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def _neo4j_env(self) -> dict:
+        env = dict(os.environ)
+        env.update(NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.conf_dir))
+        # JAVA_OPTS would replace every JVM option we configure; HEAP_SIZE would override ours.
+        env.pop("JAVA_OPTS", None)
+        env.pop("HEAP_SIZE", None)
+        return env
+
+    def _run_tool(self, java: str, main_class: str, *args: str) -> subprocess.CompletedProcess:
+        classpath = f"{self.settings.lib_dir}/*"
+        return subprocess.run(
+            [java, "-cp", classpath, main_class, *args],
+            cwd=self.home,
+            env=self._neo4j_env(),
+            capture_output=True,
+            text=True,
+        )
+
+    def set_initial_password(self, java: str) -> None:
+        """Set the neo4j user's password before the very first start (as Neo4j's Docker does)."""
+        if (self.settings.data_path / "dbms" / "auth.ini").exists():
+            return
+        password = self.settings.resolve_password()
+        if len(password) < 8:
+            raise Neo4jServerError("NEO4J_PASSWORD must be at least 8 characters")
+        result = self._run_tool(java, ADMIN_CLASS, "dbms", "set-initial-password", password)
+        if result.returncode != 0:
+            raise Neo4jServerError(
+                "setting the initial password failed: "
+                + (result.stderr or result.stdout).strip()[-300:]
+            )
+
+    def server_command(self, java: str) -> list[str]:
+        """The one server JVM that Neo4j's launcher would fork, as `console --dry-run` prints it."""
+        result = self._run_tool(java, STARTUP_CLASS, "console", "--dry-run")
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        if result.returncode != 0 or not lines:
+            raise Neo4jServerError(
+                "Neo4j rejected its configuration: "
+                + (result.stderr or result.stdout).strip()[-400:]
+            )
+        return shlex.split(lines[-1])
+
+    # -- process -------------------------------------------------------------------------
+
+    def pid(self) -> int | None:
+        """The server's pid when its process is alive, else None (a stale pid file is removed)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (ProcessLookupError, PermissionError, FileNotFoundError):
+            self.pid_file.unlink(missing_ok=True)
+            return None
+        if str(self.home).encode() not in cmdline:
+            self.pid_file.unlink(missing_ok=True)
+            return None
+        return pid
+
+    def status(self) -> ServerStatus:
+        s = self.settings
+        return ServerStatus(
+            running=self.pid() is not None,
+            pid=self.pid(),
+            version=pinned_version(),
+            bolt_uri=s.bolt_uri,
+            http_uri=f"http://127.0.0.1:{s.http_port}",
+            home=self.home,
+            data_dir=s.data_path,
+            log_file=self.log_file,
+            console_log=self.console_log,
+        )
+
+    def start(self) -> ServerStatus:
+        """Start the server unless it already runs, and wait until it answers `RETURN 1`."""
+        if self.pid() is not None:
+            self.wait_until_ready(time.monotonic() + self.settings.start_timeout)
+            return self.status()
+        java = self.java()
+        for name, port in (
+            ("NEO4J_BOLT_PORT", self.settings.bolt_port),
+            ("NEO4J_HTTP_PORT", self.settings.http_port),
+        ):
+            if not port_is_free(port):
+                raise Neo4jServerError(f"port {port} ({name}) is already in use on 127.0.0.1")
+        self.ensure_jars()
+        self.write_config()
+        self.set_initial_password(java)
+        command = self.server_command(java)
+        with open(self.console_log, "ab") as console:
+            process = subprocess.Popen(
+                command,
+                cwd=self.home,
+                env=self._neo4j_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(f"{process.pid}\n")
+        try:
+            self.wait_until_ready(time.monotonic() + self.settings.start_timeout, process)
+        except BaseException:
+            self.stop()
+            raise
+        return self.status()
+
+    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import (
+            AuthError,
+            DatabaseUnavailable,
+            ServiceUnavailable,
+            TransientError,
+        )
+
+        auth = ("neo4j", self.settings.resolve_password())
+        while True:
+            if process is not None and process.poll() is not None:
+                raise Neo4jServerError(
+                    f"Neo4j exited with code {process.returncode} during "
+                    f"start-up; log tail: {self.log_tail()}"
+                )
+            try:
+                # An auto-commit query: execute_query would retry with back-off on its own.
+                with (
+                    GraphDatabase.driver(
+                        self.settings.bolt_uri, auth=auth, connection_timeout=2
+                    ) as driver,
+                    driver.session() as session,
+                ):
+                    session.run(cypher.query("admin/ping")).consume()
+                return
+            except AuthError:
+                raise Neo4jServerError(
+                    f"Neo4j rejected the password for user neo4j: {self.settings.data_path} was "
+                    f"initialised with another one (NEO4J_PASSWORD or {self.settings.password_file})"
+                ) from None
+            except (ServiceUnavailable, DatabaseUnavailable, TransientError, OSError):
+                pass  # still starting
+            if time.monotonic() > deadline:
+                raise Neo4jServerError(
+                    f"Neo4j did not answer on {self.settings.bolt_uri} within "
+                    f"{self.settings.start_timeout:.0f}s; log tail: {self.log_tail()}"
+                )
+            time.sleep(0.5)
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop exactly the process in our pid file; True when one was running."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.2)
+        if _alive(pid):
+            log.warning("Neo4j (pid %s) ignored SIGTERM for %.0fs; killing it", pid, timeout)
+            os.kill(pid, signal.SIGKILL)
+            while _alive(pid):
+                time.sleep(0.1)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def log_tail(self, lines: int = 8) -> str:
+        for path in (self.log_file, self.console_log):
+            if path.exists():
+                tail = path.read_text(errors="replace").strip().splitlines()[-lines:]
+                if tail:
+                    return f"({path}) " + " | ".join(tail)
+        return "(no log written)"
+
+    # -- offline admin -------------------------------------------------------------------
+
+    def admin(self, *args: str) -> subprocess.CompletedProcess:
+        """Run `neo4j-admin ARGS` from the same jars (e.g. `database import full ...`)."""
+        java = self.java()
+        self.ensure_jars()
+        self.write_config()
+        return self._run_tool(java, ADMIN_CLASS, *args)
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs; reaps it when it is our own exited child (no zombie left)."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+        if reaped == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child: the CLI that started it has exited and init reaps it
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,75 @@
+"""Neo4j unreachable or too slow: the graph layer raises GraphUnavailable, the API answers 503."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import time
+
+import pytest
+from falcon import testing
+
+from service.api.app import create_app
+from service.graph import db
+from service.graph.errors import GraphUnavailable
+from service.graph.store import Graph
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the socket goes
+
+
+@pytest.fixture
+def dead_settings(neo4j_settings):
+    return dataclasses.replace(
+        neo4j_settings,
+        neo4j_uri=f"neo4j://127.0.0.1:{closed_port()}",
+        jwt_secret="x" * 32,
+        neo4j_connection_timeout=1.0,
+    )
+
+
+def test_unreachable_neo4j_is_503_quickly(dead_settings):
+    app = create_app(dead_settings)  # the real driver, pointed at a closed port
+    client = testing.TestClient(app)
+    started = time.monotonic()
+    resp = client.simulate_get("/api/v2/user/1/connections/")
+    elapsed = time.monotonic() - started
+    app.graph.driver.close()
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "5"
+    assert resp.json == {"detail": "The graph database is unavailable; retry shortly."}
+    assert elapsed < 5, "the driver's 30 s default retry must not hold the worker"
+
+
+def test_unreachable_neo4j_ready_is_503(dead_settings):
+    app = create_app(dead_settings)
+    resp = testing.TestClient(app).simulate_get("/health/ready")
+    app.graph.driver.close()
+    assert resp.status_code == 503
+
+
+def test_query_timeout_raises_graph_unavailable(clean_db, neo4j_settings):
+    graph = Graph(clean_db, neo4j_settings.neo4j_database, query_timeout=0.5)
+
+    def slow(tx):
+        # Tests only: a deliberately slow read to trip the transaction timeout.
+        return tx.run(
+            "UNWIND range(1, 100000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n"
+        ).single()
+
+    started = time.monotonic()
+    with pytest.raises(GraphUnavailable, match="timed out"):
+        graph._read(slow)
+    assert time.monotonic() - started < 10
+
+
+def test_driver_is_one_per_app(neo4j_settings):
+    app = create_app(dataclasses.replace(neo4j_settings, jwt_secret="x" * 32))
+    try:
+        assert isinstance(app.graph.driver, type(db.create_driver(neo4j_settings)))
+        assert testing.TestClient(app).simulate_get("/health/ready").json == {"status": "ok"}
+    finally:
+        app.graph.driver.close()

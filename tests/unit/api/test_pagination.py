@@ -1,0 +1,55 @@
+"""paginate(): Django REST framework's LimitOffsetPagination links, string for string."""
+
+import pytest
+
+from service.api.pagination import paginate, remove_query_param, replace_query_param
+
+URL = "http://testserver/api/v2/user/1/connections/"
+
+
+def test_replace_sorts_keys_like_drf():
+    assert (
+        replace_query_param(URL + "?zeta=1&foo=bar", "limit", 4) == URL + "?foo=bar&limit=4&zeta=1"
+    )
+
+
+def test_replace_keeps_repeated_and_blank_values():
+    assert replace_query_param(URL + "?b=2&b=1&a=", "offset", 8) == URL + "?a=&b=2&b=1&offset=8"
+
+
+def test_remove_drops_the_key_and_sorts_the_rest():
+    assert (
+        remove_query_param(URL + "?offset=3&foo=bar&limit=4", "offset") == URL + "?foo=bar&limit=4"
+    )
+
+
+def test_remove_last_key_leaves_no_question_mark():
+    assert remove_query_param(URL + "?offset=3", "offset") == URL
+
+
+@pytest.mark.parametrize(
+    "query,count,offset,limit,next_,previous",
+    [
+        ("", 10, 0, 4, "?limit=4&offset=4", None),
+        ("?foo=bar", 10, 4, 4, "?foo=bar&limit=4&offset=8", "?foo=bar&limit=4"),
+        ("?offset=3&limit=4", 10, 3, 4, "?limit=4&offset=7", "?limit=4"),
+        ("?offset=6&limit=4", 10, 6, 4, None, "?limit=4&offset=2"),
+        ("?offset=5&limit=5", 10, 5, 5, None, "?limit=5"),
+        ("?offset=50&limit=4", 10, 50, 4, None, "?limit=4&offset=46"),
+        ("?limit=1000", 150, 0, 100, "?limit=100&offset=100", None),
+        ("", 0, 0, 20, None, None),
+    ],
+)
+def test_links(query, count, offset, limit, next_, previous):
+    page = paginate(URL + query, count, offset, limit, [])
+    assert page == {
+        "count": count,
+        "next": next_ and URL + next_,
+        "previous": previous and URL + previous,
+        "results": [],
+    }
+
+
+def test_next_is_null_exactly_when_offset_plus_limit_reaches_count():
+    assert paginate(URL, 8, 4, 4, [])["next"] is None
+    assert paginate(URL, 9, 4, 4, [])["next"] == URL + "?limit=4&offset=8"

@@ -1,0 +1,57 @@
+"""docker-compose.yml agrees with the app's settings (no Docker engine here to run it)."""
+
+from pathlib import Path
+
+import yaml
+
+from service.config import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_services_and_images():
+    services = compose()["services"]
+    assert set(services) == {"neo4j", "api"}
+    assert services["neo4j"]["image"] == "neo4j:5.26-community"
+    assert services["api"]["build"] == "."
+    assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["neo4j"]
+
+
+def test_api_env_names_are_the_ones_settings_read(tmp_path):
+    api_env = compose()["services"]["api"]["environment"]
+    assert api_env["NEO4J_URI"] == "bolt://neo4j:7687"
+    env = {k: str(v) for k, v in api_env.items()}
+    env.update(NEO4J_PASSWORD="x" * 12, JWT_SECRET="y" * 32, CONNECTIONS_STATE_DIR=str(tmp_path))
+    settings = Settings.from_env(env)
+    assert settings.neo4j_uri == "bolt://neo4j:7687" and settings.neo4j_external
+    source = (ROOT / "service" / "config.py").read_text()
+    for name in api_env:
+        if name not in ("BIND", "WEB_CONCURRENCY"):
+            assert f'"{name}"' in source, f"{name} is not read by Settings"
+    gunicorn_conf = (ROOT / "service" / "ops" / "gunicorn_conf.py").read_text()
+    assert '"BIND"' in gunicorn_conf and '"WEB_CONCURRENCY"' in gunicorn_conf
+
+
+def test_ports_published_on_loopback_only():
+    services = compose()["services"]
+    assert services["neo4j"]["ports"] == ["127.0.0.1:7687:7687"]
+    api_port = services["api"]["ports"][0]
+    assert api_port.startswith("127.0.0.1:") and api_port.endswith(":8000")
+    assert services["api"]["environment"]["BIND"].endswith(":8000")
+
+
+def test_password_comes_from_env_not_the_file():
+    neo4j_env = compose()["services"]["neo4j"]["environment"]
+    assert "${NEO4J_PASSWORD" in neo4j_env["NEO4J_AUTH"] or "${NEO4J_PASSWORD}" in str(neo4j_env)
+    assert "auth_enabled" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_dockerfile_runs_gunicorn_as_non_root():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "USER app" in dockerfile and "gunicorn" in dockerfile
+    assert "service/ops/gunicorn_conf.py" in dockerfile
