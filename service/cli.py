@@ -212,6 +212,64 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks(args: argparse.Namespace) -> int:
+    import json
+    import secrets
+    import signal
+    import threading
+    import time
+    from urllib.parse import urlsplit
+
+    from service.graph import db
+    from service.graph.store import Graph
+    from service.graph.webhooks import WebhookStore
+    from service.webhooks.delivery import EVENT_TYPES, DeliveryWorker
+
+    settings = Settings.from_env()
+    with db.create_driver(settings) as driver:
+        store = WebhookStore(Graph(driver, settings.neo4j_database, settings.query_timeout))
+        if args.action == "add":
+            parts = urlsplit(args.url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise CommandError(f"URL must be http:// or https:// with a host, got {args.url!r}")
+            events = [name.strip() for name in (args.events or "").split(",") if name.strip()]
+            unknown = sorted(set(events) - set(EVENT_TYPES))
+            if unknown:
+                raise CommandError(
+                    f"unknown event type(s) {', '.join(unknown)}; known: {', '.join(EVENT_TYPES)}"
+                )
+            secret = args.secret
+            if not secret:
+                secret = secrets.token_hex(32)
+                print(f"connections: generated secret: {secret}", file=sys.stderr)
+            added = store.add_subscriber(args.url, secret, events, args.from_start, time.time())
+            print(json.dumps(added))
+        elif args.action == "list":
+            for row in store.list_subscribers():
+                print(json.dumps(row))
+        elif args.action == "remove":
+            if not store.remove_subscriber(args.id):
+                raise CommandError(f"no webhook subscriber with id {args.id}")
+            print(f"removed subscriber {args.id}")
+        elif args.action == "failures":
+            for row in store.list_failures():
+                print(json.dumps(row))
+        else:
+            logging.getLogger("service.webhooks").setLevel(logging.INFO)
+            worker = DeliveryWorker(
+                store,
+                retry_scale=settings.webhook_retry_scale,
+                timeout=settings.webhook_timeout,
+                poll_interval=settings.webhook_poll_seconds,
+            )
+            stop = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            print("connections: delivering webhooks (Ctrl-C to stop)", file=sys.stderr)
+            worker.run(stop)
+    return 0
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
     """`--param name=value` pairs as a dict; malformed or repeated names are errors."""
     params: dict[str, str] = {}
@@ -375,6 +433,24 @@ def build_parser() -> argparse.ArgumentParser:
     settings_parser.add_argument("name", nargs="?", help="option name (set)")
     settings_parser.add_argument("value", nargs="?", help="true or false (set)")
     settings_parser.set_defaults(func=cmd_settings)
+
+    webhooks = sub.add_parser(
+        "webhooks", help="signed webhooks out: subscribers, failures and the delivery worker"
+    )
+    hooks = webhooks.add_subparsers(dest="action", required=True)
+    add = hooks.add_parser("add", help="subscribe URL to the event log (prints it as JSON)")
+    add.add_argument("url")
+    add.add_argument("--secret", help="signing secret (generated and printed when absent)")
+    add.add_argument("--events", help="comma-separated event types (default: all)")
+    add.add_argument(
+        "--from-start", action="store_true", help="replay the whole log, not only new events"
+    )
+    hooks.add_parser("list", help="subscribers and their delivery state, as JSON lines")
+    remove = hooks.add_parser("remove", help="remove a subscriber")
+    remove.add_argument("id", type=_positive_int)
+    hooks.add_parser("failures", help="deliveries given up after every attempt, as JSON lines")
+    hooks.add_parser("deliver", help="run the delivery worker until stopped")
+    webhooks.set_defaults(func=cmd_webhooks)
 
     from service.analytics.catalogue import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 

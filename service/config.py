@@ -143,6 +143,12 @@ class Settings:
     follow_enabled: bool = False
     content_availability: bool = True
     settings_refresh_seconds: float = 2.0
+    # Webhooks in: the endpoint is enabled by a secret; out: the delivery worker's pacing.
+    selfcommunity_webhook_secret: str = ""
+    selfcommunity_webhook_tolerance: float = 300.0
+    webhook_retry_scale: float = 1.0
+    webhook_timeout: float = 10.0
+    webhook_poll_seconds: float = 0.5
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
 
     @classmethod
@@ -182,5 +188,12 @@ class Settings:
             follow_enabled=_env_bool(env, "FOLLOW_ENABLED", False),
             content_availability=_env_bool(env, "CONTENT_AVAILABILITY", True),
             settings_refresh_seconds=_env_float(env, "SETTINGS_REFRESH_SECONDS", 2.0),
+            selfcommunity_webhook_secret=env.get("SELFCOMMUNITY_WEBHOOK_SECRET", "").strip(),
+            selfcommunity_webhook_tolerance=_env_float(
+                env, "SELFCOMMUNITY_WEBHOOK_TOLERANCE", 300.0
+            ),
+            webhook_retry_scale=_env_float(env, "WEBHOOK_RETRY_SCALE", 1.0),
+            webhook_timeout=_env_float(env, "WEBHOOK_TIMEOUT", 10.0),
+            webhook_poll_seconds=_env_float(env, "WEBHOOK_POLL_SECONDS", 0.5),
             server=server,
         )

@@ -21,12 +21,13 @@ ALLOWED = {
     "analytics": {"graph", "config"},
     "ops": {"graph", "config"},
     "ingest": {"graph", "domain", "ops", "config"},
-    "api": {"domain", "config", "graph.errors"},
-    "cli": {"graph", "domain", "analytics", "ops", "ingest", "config"},
+    "webhooks": {"graph", "domain", "config"},
+    "api": {"domain", "webhooks", "config", "graph.errors"},
+    "cli": {"graph", "domain", "analytics", "ops", "ingest", "webhooks", "config"},
 }
 # The composition root wires the graph layer into the API.
 EXTRA = {"service.api.app": {"graph"}}
-NO_DRIVER = ("api", "domain")
+NO_DRIVER = ("api", "domain", "webhooks")
 
 
 def module_names() -> list[str]:
