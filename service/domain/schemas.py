@@ -41,6 +41,21 @@ class UtcDateTime(fields.DateTime):
         return parsed.astimezone(dt.UTC)
 
 
+class IntegerOrString(fields.Field):
+    """`ext_id`: SelfCommunity's docs show it as an integer and as a string; both are kept."""
+
+    default_error_messages = {"invalid": "Must be an integer or a string."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self.make_error("invalid")
+        if isinstance(value, str) and len(value) > 255:
+            raise ValidationError("Longer than maximum length 255.")
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValidationError("Out of the 64-bit integer range.")
+        return value
+
+
 class UserSchema(Schema):
     """The User object exactly as the seed's example response shows it."""
 
@@ -70,7 +85,7 @@ class UserSchema(Schema):
     website = fields.String(load_default="", dump_default="", validate=validate.Length(max=200))
     avatar = fields.String(load_default=None, dump_default=None, allow_none=True)
     cover = fields.String(load_default=None, dump_default=None, allow_none=True)
-    ext_id = fields.Integer(load_default=None, dump_default=None, allow_none=True, strict=True)
+    ext_id = IntegerOrString(load_default=None, dump_default=None, allow_none=True)
     tags = fields.List(fields.Raw(), load_default=list, dump_default=list)
     reputation = fields.Integer(load_default=0, dump_default=0, strict=True)
     connection_status = fields.String(
@@ -137,6 +152,7 @@ _PASSTHROUGH = {
     fields.Boolean: (bool,),
     fields.Raw: (str, int, float, bool, list, dict),
     fields.List: (list,),
+    IntegerOrString: (int, str),
 }
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from service.config import Settings
+from service.domain.users import user_properties
 from service.graph import db
 from service.ingest.generate import (
     GeneratedFiles,
@@ -20,7 +21,6 @@ from service.ingest.generate import (
     generate_users,
     iso,
 )
-from service.ingest.importing import user_properties
 from service.ops.neo4j_server import LocalNeo4j, Neo4jServerError
 
 log = logging.getLogger(__name__)

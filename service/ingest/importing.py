@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 from neo4j import Driver
 
 from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
+from service.domain.users import InvalidUser, first_error, stored_user
 from service.graph import cypher
 
 log = logging.getLogger(__name__)
@@ -26,31 +27,6 @@ log = logging.getLogger(__name__)
 CONNECTIONS_HEADER = ("user_id", "other_id", "created_at")
 REQUESTS_HEADER = ("from_id", "to_id", "created_at")
 DEFAULT_BATCH_SIZE = 5000
-# Stored verbatim from the validated user; `tags` becomes `tags_json`, `date_joined` is set apart
-# so that an absent value never overwrites the stored one.
-USER_PROPERTIES = (
-    "username",
-    "real_name",
-    "email",
-    "email_isvalid",
-    "bio",
-    "location",
-    "location_lat_lng",
-    "position_lat_lng",
-    "date_of_birth",
-    "description",
-    "gender",
-    "status",
-    "website",
-    "avatar",
-    "cover",
-    "ext_id",
-    "reputation",
-    "posts_counter",
-    "discussions_counter",
-    "statuses_counter",
-    "polls_counter",
-)
 
 
 class ImportCountMismatch(Exception):
@@ -116,14 +92,6 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-def user_properties(user: dict) -> dict:
-    """A validated user (UserSchema.load output) as the stored node properties, minus the id."""
-    props = {name: user.get(name) for name in USER_PROPERTIES}
-    props["tags_json"] = json.dumps(user.get("tags") or [], separators=(",", ":"))
-    props["is_staff"] = bool(user.get("is_staff", False))
-    return props
-
-
 def count_lines(path: Path) -> int:
     """Lines in a file, fast (for the progress bar's total)."""
     total = 0
@@ -131,17 +99,6 @@ def count_lines(path: Path) -> int:
         while chunk := handle.read(1 << 20):
             total += chunk.count(b"\n")
     return total
-
-
-def _first_error(messages) -> tuple[str, str]:
-    """(field, message) of the first Marshmallow error, flattening nested dicts and lists."""
-    if isinstance(messages, dict):
-        name, inner = next(iter(messages.items()))
-        sub_field, message = _first_error(inner)
-        return (str(name) if sub_field == "-" else f"{name}.{sub_field}"), message
-    if isinstance(messages, list) and messages:
-        return _first_error(messages[0])
-    return "-", str(messages)
 
 
 def read_users(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
@@ -160,24 +117,11 @@ def read_users(path: Path) -> Iterator[tuple[int, dict | BadRow]]:
                 yield line_no, BadRow(path, line_no, "-", "each line must be a JSON object")
                 continue
             try:
-                user = schema.load(raw)
-            except ValidationError as exc:
-                name, message = _first_error(exc.messages)
-                yield line_no, BadRow(path, line_no, name, message)
+                row = stored_user(raw, schema)
+            except InvalidUser as exc:
+                yield line_no, BadRow(path, line_no, exc.field, exc.message)
                 continue
-            is_staff = raw.get("is_staff", False)
-            if not isinstance(is_staff, bool):
-                yield line_no, BadRow(path, line_no, "is_staff", "Not a valid boolean.")
-                continue
-            user["is_staff"] = is_staff
-            yield (
-                line_no,
-                {
-                    "id": user["id"],
-                    "date_joined": user["date_joined"],
-                    "props": user_properties(user),
-                },
-            )
+            yield line_no, row
 
 
 def _read_csv(
@@ -219,7 +163,7 @@ def _read_csv(
             try:
                 yield line_no, to_row(schema.load(data))
             except ValidationError as exc:
-                name, message = _first_error(exc.messages)
+                name, message = first_error(exc.messages)
                 yield line_no, BadRow(path, line_no, name, message)
 
 

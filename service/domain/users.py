@@ -1,0 +1,81 @@
+"""A User object as SelfCommunity sends it, validated once and turned into the stored row.
+
+The importer (JSON Lines) and the webhook receiver (`user.*` events) both go through here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from marshmallow import ValidationError
+
+from service.domain.schemas import UserSchema
+
+# Stored verbatim from the validated user; `tags` becomes `tags_json`, `date_joined` is set apart
+# so that an absent value never overwrites the stored one.
+USER_PROPERTIES = (
+    "username",
+    "real_name",
+    "email",
+    "email_isvalid",
+    "bio",
+    "location",
+    "location_lat_lng",
+    "position_lat_lng",
+    "date_of_birth",
+    "description",
+    "gender",
+    "status",
+    "website",
+    "avatar",
+    "cover",
+    "ext_id",
+    "reputation",
+    "posts_counter",
+    "discussions_counter",
+    "statuses_counter",
+    "polls_counter",
+)
+
+
+class InvalidUser(ValueError):
+    """A User object that does not validate; `field` names the first bad field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def user_properties(user: dict) -> dict:
+    """A validated user (UserSchema.load output) as the stored node properties, minus the id."""
+    props = {name: user.get(name) for name in USER_PROPERTIES}
+    props["tags_json"] = json.dumps(user.get("tags") or [], separators=(",", ":"))
+    props["is_staff"] = bool(user.get("is_staff", False))
+    return props
+
+
+def first_error(messages) -> tuple[str, str]:
+    """(field, message) of the first Marshmallow error, flattening nested dicts and lists."""
+    if isinstance(messages, dict):
+        name, inner = next(iter(messages.items()))
+        sub_field, message = first_error(inner)
+        return (str(name) if sub_field == "-" else f"{name}.{sub_field}"), message
+    if isinstance(messages, list) and messages:
+        return first_error(messages[0])
+    return "-", str(messages)
+
+
+def stored_user(raw, schema: UserSchema | None = None) -> dict:
+    """`{id, date_joined, props}` for the graph's user upsert; InvalidUser when it won't do."""
+    if not isinstance(raw, dict):
+        raise InvalidUser("-", "a User must be a JSON object")
+    try:
+        user = (schema or UserSchema()).load(raw)
+    except ValidationError as exc:
+        raise InvalidUser(*first_error(exc.messages)) from None
+    is_staff = raw.get("is_staff", False)
+    if not isinstance(is_staff, bool):
+        raise InvalidUser("is_staff", "Not a valid boolean.")
+    user["is_staff"] = is_staff
+    return {"id": user["id"], "date_joined": user["date_joined"], "props": user_properties(user)}
