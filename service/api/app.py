@@ -13,12 +13,15 @@ from service.api import resources
 from service.api.errors import register_error_handlers
 from service.api.openapi import build_openapi
 from service.api.schemas import ConnectionsQuerySchema
+from service.api.webhooks import SelfCommunityWebhookResource
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
 from service.domain.schemas import MAX_INT64
 from service.graph import db
 from service.graph.store import Graph
+from service.graph.sync import SyncStore
+from service.webhooks.inbound import EventReceiver
 
 _USER_ID = re.compile(r"[0-9]{1,19}")
 
@@ -76,5 +79,15 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
     app.add_route("/health/live", resources.LiveResource())
     app.add_route("/health/ready", resources.ReadyResource(graph))
+    if settings.selfcommunity_webhook_secret:
+        # Without a secret nobody could sign events for us: the route does not exist (404).
+        receiver = EventReceiver(
+            SyncStore(graph),
+            settings.selfcommunity_webhook_secret,
+            settings.selfcommunity_webhook_tolerance,
+        )
+        webhook = SelfCommunityWebhookResource(receiver)
+        app.add_route("/webhooks/selfcommunity/", webhook)
+        app.add_route("/webhooks/selfcommunity", webhook)
     app.graph = graph
     return app

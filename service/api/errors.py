@@ -9,6 +9,8 @@ from marshmallow import ValidationError
 
 from service.domain.errors import FollowModeEnabled, NotAuthenticated
 from service.graph.errors import GraphUnavailable, UserNotFound
+from service.webhooks.inbound import InvalidEvent
+from service.webhooks.signature import SignatureError
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,15 @@ def handle_forbidden(req, resp, ex: FollowModeEnabled, params) -> None:
     _json_error(resp, falcon.HTTP_403, str(ex))
 
 
+def handle_bad_signature(req, resp, ex: SignatureError, params) -> None:
+    log.warning("webhook refused on %s: %s", req.path, ex)
+    _json_error(resp, falcon.HTTP_401, str(ex))
+
+
+def handle_invalid_event(req, resp, ex: InvalidEvent, params) -> None:
+    _json_error(resp, falcon.HTTP_400, str(ex))
+
+
 def register_error_handlers(app: falcon.App) -> None:
     """Map every error once; Falcon picks the most specific handler for each exception."""
     app.add_error_handler(Exception, handle_unexpected)
@@ -86,3 +97,5 @@ def register_error_handlers(app: falcon.App) -> None:
     app.add_error_handler(UserNotFound, handle_not_found)
     app.add_error_handler(NotAuthenticated, handle_not_authenticated)
     app.add_error_handler(FollowModeEnabled, handle_forbidden)
+    app.add_error_handler(SignatureError, handle_bad_signature)
+    app.add_error_handler(InvalidEvent, handle_invalid_event)
