@@ -1,0 +1,2 @@
+// One id sequence node per name (connection request ids), so MERGE never duplicates it.
+CREATE CONSTRAINT sequence_name_unique IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE
