@@ -6,6 +6,7 @@ import falcon
 
 from service.api.pagination import paginate
 from service.api.schemas import ConnectionsQuerySchema, ConnectionStatusesBodySchema
+from service.domain.errors import InvalidBody
 from service.domain.lifecycle import Action
 from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_dumper
 
@@ -134,8 +135,12 @@ class ConnectionStatusesResource:
             self.service.authenticate(req.get_header("Authorization"))
         )
         media = req.get_media(default_when_empty={})
-        body = self.body_schema.load(media if isinstance(media, dict) else {"users": media})
-        resp.media = {"connection_statuses": self.service.connection_statuses(viewer, body["users"])}
+        if not isinstance(media, dict):
+            raise InvalidBody({"users": ['The body must be an object: {"users": [ids]}.']})
+        body = self.body_schema.load(media)
+        resp.media = {
+            "connection_statuses": self.service.connection_statuses(viewer, body["users"])
+        }
 
 
 class ConnectionRequestsResource:
@@ -158,7 +163,9 @@ class ConnectionRequestsResource:
             viewer, self.direction, params["offset"], params["limit"]
         )
         url = req.forwarded_uri if self.trust_forwarded else req.uri
-        resp.media = paginate(url, count, params["offset"], params["limit"], self.schema.dump(items))
+        resp.media = paginate(
+            url, count, params["offset"], params["limit"], self.schema.dump(items)
+        )
 
 
 class UserResource:

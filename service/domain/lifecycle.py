@@ -152,9 +152,7 @@ def decide(state: PairState, action: Action) -> Decision:
             )
         if state is PairState.RECEIVED:
             return NOOP
-        raise ActionNotAllowed(
-            "There is no rejected connection request from this user to restore."
-        )
+        raise ActionNotAllowed("There is no rejected connection request from this user to restore.")
     if action is Action.MARK_SEEN:
         if state in _RECEIVED:
             return Decision(Effect.MARK_SEEN)  # sets `viewed` once; never an event
@@ -162,9 +160,7 @@ def decide(state: PairState, action: Action) -> Decision:
     raise ValueError(f"unknown action {action!r}")
 
 
-def apply_change(
-    tx, actor_id: int, other_id: int, action: Action, now: dt.datetime
-) -> Outcome:
+def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datetime) -> Outcome:
     """Apply `action` by `actor_id` on the pair, inside the caller's open write transaction.
 
     A transaction function: the API runs it alone (`Graph.write(apply_change, ...)`); a caller
@@ -191,9 +187,7 @@ def apply_change(
     store.write_effect(tx, decision.effect.value, actor_id, other_id, now)
     event_id = None
     if decision.event is not None:
-        first, second = (
-            (actor_id, other_id) if decision.event_from_actor else (other_id, actor_id)
-        )
+        first, second = (actor_id, other_id) if decision.event_from_actor else (other_id, actor_id)
         event_id = store.append_event(tx, decision.event, first, second, now)
         store.record_pair_change(tx, actor_id, other_id, now, event_id)
     after = classify(store.read_pair(tx, actor_id, other_id))

@@ -74,9 +74,7 @@ def append_event(tx, event_type: str, from_user_id: int, to_user_id: int, now: d
     return record["event_id"]
 
 
-def record_pair_change(
-    tx, a: int, b: int, now: dt.datetime, event_id: int | None = None
-) -> None:
+def record_pair_change(tx, a: int, b: int, now: dt.datetime, event_id: int | None = None) -> None:
     """Store `now` (and the event id) as the pair's last applied change."""
     tx.run(
         cypher.query("lifecycle/record_pair_change"),

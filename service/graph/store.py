@@ -76,7 +76,9 @@ class Graph:
         """
         return self._run("execute_write", work, *args, retry_time=self.write_retry_time)
 
-    def _run(self, execute: str, work: Callable, *args: Any, retry_time: float | None = None) -> Any:
+    def _run(
+        self, execute: str, work: Callable, *args: Any, retry_time: float | None = None
+    ) -> Any:
         # Driver failures become GraphUnavailable here, so no caller needs to know the driver.
         timed = unit_of_work(timeout=self.query_timeout)(work)
         try:
