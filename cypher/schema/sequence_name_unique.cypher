@@ -1,2 +1,3 @@
-// Counters that hand out ids (e.g. webhook subscribers) are one :Sequence node per name.
+// One id sequence node per name (connection request ids, webhook subscriber ids), so MERGE never
+// duplicates it.
 CREATE CONSTRAINT sequence_name_unique IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE

@@ -17,6 +17,7 @@ from service.api.webhooks import SelfCommunityWebhookResource
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
+from service.domain.lifecycle import Action
 from service.domain.schemas import MAX_INT64
 from service.graph import db
 from service.graph.store import Graph
@@ -49,6 +50,12 @@ def json_handler() -> falcon.media.JSONHandler:
     return falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
 
 
+def _add_routes(app: falcon.App, path: str, resource) -> None:
+    """The trailing slash is canonical (as in SelfCommunity); the bare form answers the same."""
+    app.add_route(path, resource)
+    app.add_route(path.rstrip("/"), resource)
+
+
 def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     """Build the WSGI app; gunicorn calls this in each worker, after fork."""
     settings = settings or Settings.from_env()
@@ -76,6 +83,38 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     suggestions = resources.SuggestedUsersResource(service, query_schema, settings.trust_forwarded)
     app.add_route("/api/v2/suggestion/user/", suggestions)
     app.add_route("/api/v2/suggestion/user", suggestions)
+    for action in (
+        Action.REQUEST,
+        Action.ACCEPT,
+        Action.REJECT,
+        Action.CANCEL_REJECT,
+        Action.CANCEL_REQUEST,
+        Action.REMOVE,
+    ):
+        _add_routes(
+            app,
+            f"/api/v2/user/{{user_id:user_id}}/connection/{action.value}/",
+            resources.ConnectionActionResource(service, action),
+        )
+    per_user = {
+        "connection_requests/mark_seen/": resources.MarkSeenResource(service),
+        "connection_status/": resources.ConnectionStatusResource(service),
+        "is_connection/": resources.IsConnectionResource(service),
+        "": resources.UserResource(service),
+    }
+    for tail, resource in per_user.items():
+        _add_routes(app, f"/api/v2/user/{{user_id:user_id}}/{tail}", resource)
+    _add_routes(
+        app, "/api/v2/user/connection/statuses/", resources.ConnectionStatusesResource(service)
+    )
+    for tail, direction in (("requests/", "received"), ("requests_sent/", "sent")):
+        _add_routes(
+            app,
+            f"/api/v2/user/connection/{tail}",
+            resources.ConnectionRequestsResource(
+                service, query_schema, settings.trust_forwarded, direction
+            ),
+        )
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
     app.add_route("/health/live", resources.LiveResource())
     app.add_route("/health/ready", resources.ReadyResource(graph))

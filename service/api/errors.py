@@ -7,7 +7,12 @@ import logging
 import falcon
 from marshmallow import ValidationError
 
-from service.domain.errors import FollowModeEnabled, NotAuthenticated
+from service.domain.errors import (
+    ActionNotAllowed,
+    FollowModeEnabled,
+    InvalidBody,
+    NotAuthenticated,
+)
 from service.graph.errors import GraphUnavailable, UserNotFound
 from service.webhooks.inbound import InvalidEvent
 from service.webhooks.signature import SignatureError
@@ -67,6 +72,20 @@ def handle_validation(req, resp, ex: ValidationError, params) -> None:
     _json_error(resp, falcon.HTTP_400, f"Invalid query parameters. {detail}", errors=messages)
 
 
+def handle_invalid_body(req, resp, ex: InvalidBody, params) -> None:
+    """An invalid request body: 400 naming each field and what it allows."""
+    detail = " ".join(
+        f"{name}: {' '.join(map(str, msgs if isinstance(msgs, list) else [msgs]))}"
+        for name, msgs in sorted(ex.messages.items())
+    )
+    _json_error(resp, falcon.HTTP_400, f"Invalid request body. {detail}", errors=ex.messages)
+
+
+def handle_not_allowed(req, resp, ex: ActionNotAllowed, params) -> None:
+    """A connection action the pair's state does not allow: 400 saying why."""
+    _json_error(resp, falcon.HTTP_400, str(ex))
+
+
 def handle_not_found(req, resp, ex: UserNotFound, params) -> None:
     _json_error(resp, falcon.HTTP_404, "Not found.")
 
@@ -95,6 +114,8 @@ def register_error_handlers(app: falcon.App) -> None:
     app.add_error_handler(GraphUnavailable, handle_unavailable)
     app.add_error_handler(ValidationError, handle_validation)
     app.add_error_handler(UserNotFound, handle_not_found)
+    app.add_error_handler(InvalidBody, handle_invalid_body)
+    app.add_error_handler(ActionNotAllowed, handle_not_allowed)
     app.add_error_handler(NotAuthenticated, handle_not_authenticated)
     app.add_error_handler(FollowModeEnabled, handle_forbidden)
     app.add_error_handler(SignatureError, handle_bad_signature)

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
-from service.domain.schemas import MAX_INT64, UserSchema
+from service.domain.errors import InvalidBody
+from service.domain.schemas import (
+    CONNECTION_STATUSES,
+    MAX_INT64,
+    ConnectionRequestSchema,
+    UserSchema,
+)
+
+MAX_STATUS_IDS = 1000
+_SIGNED_DIGITS = re.compile(r"-?[0-9]{1,19}")
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -81,3 +90,81 @@ class ErrorSchema(Schema):
 
     detail = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ConnectionRequestsPageSchema(Schema):
+    """The DRF LimitOffsetPagination envelope around a page of Connection Requests."""
+
+    class Meta:
+        ordered = True
+
+    count = fields.Integer(required=True, metadata={"description": "Total results count."})
+    next = fields.Url(required=True, allow_none=True, metadata={"description": "Next page."})
+    previous = fields.Url(
+        required=True, allow_none=True, metadata={"description": "Previous page."}
+    )
+    results = fields.List(fields.Nested(ConnectionRequestSchema), required=True)
+
+
+class UserIdList(fields.Field):
+    """A list of user ids: integers or numeric strings, at most MAX_STATUS_IDS of them."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list of user ids (integers).")
+        if len(value) > MAX_STATUS_IDS:
+            raise ValidationError(f"At most {MAX_STATUS_IDS} user ids, got {len(value)}.")
+        ids = []
+        for item in value:
+            if isinstance(item, int) and not isinstance(item, bool):
+                ids.append(item)
+            elif isinstance(item, str) and _SIGNED_DIGITS.fullmatch(item):
+                ids.append(int(item))
+            else:
+                raise ValidationError(f"Must be a list of user ids (integers), got {item!r}.")
+        return ids
+
+
+class ConnectionStatusesBodySchema(Schema):
+    """The body of `POST user/connection/statuses/`: `{"users": [ids]}`."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    users = UserIdList(
+        required=True,
+        metadata={
+            "description": f"User ids (integers or numeric strings), at most {MAX_STATUS_IDS}.",
+            "type": "array",
+            "items": {"type": "integer"},
+            "maxItems": MAX_STATUS_IDS,
+        },
+    )
+
+    def handle_error(self, error: ValidationError, data, **kwargs):
+        # A body error, not a query-parameter one: its own 400 message names the field.
+        raise InvalidBody(error.normalized_messages())
+
+
+class ConnectionStatusSchema(Schema):
+    """`{"connection_status": ...}`: the user's status relative to the requester."""
+
+    connection_status = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(CONNECTION_STATUSES)
+    )
+
+
+class IsConnectionSchema(Schema):
+    """`{"is_connection": bool}`."""
+
+    is_connection = fields.Boolean(required=True)
+
+
+class ConnectionStatusesSchema(Schema):
+    """`{"connection_statuses": {"<id>": status}}` for every id asked."""
+
+    connection_statuses = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(allow_none=True, validate=validate.OneOf(CONNECTION_STATUSES)),
+        required=True,
+    )

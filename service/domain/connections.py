@@ -1,13 +1,17 @@
-"""The connections service: who may list whose connections, and the page they see."""
+"""The connections service: who may list, see and change whose connections, and what they see."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.config import Settings
 from service.domain import auth
 from service.domain.community import CommunitySettings
-from service.domain.errors import FollowModeEnabled, NotAuthenticated
+from service.domain.errors import ActionNotAllowed, FollowModeEnabled, NotAuthenticated
+from service.domain.lifecycle import Action, apply_change, classify, status_of
+from service.graph.errors import UserNotFound
 
 PRIVATE_FIELDS = ("email", "email_isvalid")
 
@@ -23,10 +27,17 @@ class Viewer:
 class ConnectionsService:
     """Authentication, the community rules and the listing, over the graph layer."""
 
-    def __init__(self, graph, settings: Settings, community: CommunitySettings | None = None):
+    def __init__(
+        self,
+        graph,
+        settings: Settings,
+        community: CommunitySettings | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ):
         self.graph = graph
         self.settings = settings
         self.community = community or CommunitySettings(graph, settings)
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def authenticate(self, authorization: str | None) -> Viewer | None:
         """The viewer named by a Bearer token; None when anonymous; NotAuthenticated if invalid."""
@@ -56,6 +67,14 @@ class ConnectionsService:
         if viewer is None and not options.content_availability:
             raise NotAuthenticated("Authentication credentials were not provided.")
 
+    def check_profile_access(self, viewer: Viewer | None) -> None:
+        """A user's profile: anonymous allowed unless content_availability is false (401).
+
+        A profile exists in both community modes, so follow mode does not hide it.
+        """
+        if viewer is None and not self.community.current().content_availability:
+            raise NotAuthenticated("Authentication credentials were not provided.")
+
     def check_suggestion_access(self, viewer: Viewer | None) -> None:
         """Suggestions are for a signed-in user (401), and only in friendship mode (403)."""
         if viewer is None:
@@ -79,6 +98,68 @@ class ConnectionsService:
             user_id, viewer.user_id if viewer else None, offset, limit
         )
         return count, self._hide_private(viewer, users)
+
+    def require_viewer(self, viewer: Viewer | None) -> Viewer:
+        """The connection API's own endpoints need a signed-in user (401)."""
+        if viewer is None:
+            raise NotAuthenticated("Authentication credentials were not provided.")
+        return viewer
+
+    def check_lifecycle_access(self, viewer: Viewer | None) -> Viewer:
+        """Writes and request lists: a signed-in user (401), in friendship mode (403)."""
+        viewer = self.require_viewer(viewer)
+        if self.community.current().follow_enabled:
+            raise FollowModeEnabled(
+                "Connection requests are not available: the community is in follow mode "
+                "(follow_enabled is true)."
+            )
+        return viewer
+
+    def change_connection(self, viewer: Viewer, other_id: int, action: Action) -> str | None:
+        """Apply the viewer's action on the pair in one write transaction; the new status."""
+        if other_id == viewer.user_id:
+            raise ActionNotAllowed("You cannot do this to yourself.")
+        outcome = self.graph.write(apply_change, viewer.user_id, other_id, action, self.clock())
+        return outcome.status
+
+    def connection_status(self, viewer: Viewer, other_id: int) -> str | None:
+        """The other user's connection_status as the viewer sees it (null for oneself)."""
+        if other_id == viewer.user_id:
+            return None
+        facts = self.graph.read_pair_states(viewer.user_id, [other_id]).get(other_id)
+        if facts is None or not facts["active"]:
+            raise UserNotFound(other_id)
+        return status_of(classify(facts))
+
+    def connection_statuses(self, viewer: Viewer, ids: list[int]) -> dict[str, str | None]:
+        """`{"<id>": status}` for every id asked; unknown, inactive and oneself map to null."""
+        wanted = list(dict.fromkeys(ids))
+        found = self.graph.read_pair_states(
+            viewer.user_id, [i for i in wanted if 1 <= i <= 2**63 - 1 and i != viewer.user_id]
+        )
+        return {
+            str(i): status_of(classify(found[i])) if i in found and found[i]["active"] else None
+            for i in wanted
+        }
+
+    def list_connection_requests(
+        self, viewer: Viewer, direction: str, offset: int, limit: int
+    ) -> tuple[int, list[dict]]:
+        """`(count, requests)` the viewer received (pending) or sent, newest first.
+
+        The sender is never told of a rejection: `rejected` is null in the sent list.
+        """
+        count, items = self.graph.list_connection_requests(viewer.user_id, direction, offset, limit)
+        for item in items:
+            self._hide_private(viewer, [item["from_user"], item["to_user"]])
+            if direction == "sent":
+                item["rejected"] = None
+        return count, items
+
+    def get_user(self, user_id: int, viewer: Viewer | None) -> dict:
+        """One active user as the viewer may see them; UserNotFound otherwise."""
+        user = self.graph.find_user(user_id, viewer.user_id if viewer else None)
+        return self._hide_private(viewer, [user])[0]
 
     @staticmethod
     def _hide_private(viewer: Viewer | None, users: list[dict]) -> list[dict]:

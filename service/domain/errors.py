@@ -7,3 +7,15 @@ class NotAuthenticated(Exception):
 
 class FollowModeEnabled(Exception):
     """The community runs in follow mode, where connections do not exist (403)."""
+
+
+class ActionNotAllowed(Exception):
+    """A connection action that cannot be reached from the pair's state, or on oneself (400)."""
+
+
+class InvalidBody(Exception):
+    """The request body is malformed; `messages` names each field (400)."""
+
+    def __init__(self, messages: dict):
+        super().__init__(messages)
+        self.messages = messages

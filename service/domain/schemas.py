@@ -186,3 +186,25 @@ def compile_dumper(schema: Schema):
         return [dump_one(row) for row in rows]
 
     return dump
+
+
+class ConnectionRequestSchema(Schema):
+    """SelfCommunity's Connection Request object, with full User objects on both sides."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.Integer(required=True, metadata={"description": "A unique integer value."})
+    from_user = fields.Nested(UserSchema, required=True)
+    to_user = fields.Nested(UserSchema, required=True)
+    created = UtcDateTime(required=True, metadata={"description": "When the request was made."})
+    rejected = UtcDateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "When it was rejected; always null for its sender."},
+    )
+    viewed = UtcDateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "When the receiver first marked it seen."},
+    )

@@ -27,10 +27,15 @@ def create_driver(settings: Settings) -> Driver:
 
 
 def init_schema(driver: Driver, database: str) -> list[str]:
-    """Apply every `cypher/schema/*` statement; all are `IF NOT EXISTS`, so this is idempotent."""
+    """Apply every `cypher/schema/*` statement (all `IF NOT EXISTS`) and number imported requests.
+
+    Idempotent: a second run changes nothing.
+    """
     applied = []
     for name in cypher.names("schema/"):
         driver.execute_query(cypher.query(name), database_=database)
         applied.append(name)
     driver.execute_query(cypher.query("admin/await_indexes"), seconds=300, database_=database)
+    # Imported requests get their Connection Request ids here (every import path runs this).
+    driver.execute_query(cypher.query("lifecycle/assign_request_ids"), database_=database)
     return applied

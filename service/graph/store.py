@@ -11,6 +11,7 @@ from neo4j import Driver, NotificationMinimumSeverity, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from service.graph import cypher
+from service.graph import lifecycle as lifecycle_tx
 from service.graph.errors import GraphUnavailable, UserNotFound
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class Graph:
         database: str = "neo4j",
         query_timeout: float = 5.0,
         retry_time: float = 1.0,
+        write_retry_time: float = 5.0,
     ):
         self.driver = driver
         self.database = database
@@ -44,13 +46,16 @@ class Graph:
         # The driver retries managed transactions for 30 s by default; a web request must
         # fail fast with 503 instead of holding its worker that long.
         self.retry_time = retry_time
+        # Writes on the same pair queue on the users' locks and a deadlock is retried: give
+        # them longer than reads, still well under gunicorn's worker timeout.
+        self.write_retry_time = write_retry_time
 
-    def _session(self):
+    def _session(self, retry_time: float | None = None):
         # Notifications off: e.g. "property key does not exist" for an optional property such
         # as is_staff would otherwise log a warning on every request.
         return self.driver.session(
             database=self.database,
-            max_transaction_retry_time=self.retry_time,
+            max_transaction_retry_time=retry_time or self.retry_time,
             notifications_min_severity=NotificationMinimumSeverity.OFF,
         )
 
@@ -62,11 +67,22 @@ class Graph:
         """Run `work(tx, *args)` in one managed write transaction bounded by the query timeout."""
         return self._run("execute_write", work, *args)
 
-    def _run(self, execute: str, work: Callable, *args: Any) -> Any:
+    def write(self, work: Callable, *args: Any) -> Any:
+        """Run the transaction function `work(tx, *args)` in one managed write transaction.
+
+        The domain's unit of work (e.g. `lifecycle.apply_change`); transient errors such as
+        deadlocks are retried for up to `write_retry_time` seconds, so `work` must only touch
+        the graph through `tx`. Driver failures raise GraphUnavailable; nothing is half-done.
+        """
+        return self._run("execute_write", work, *args, retry_time=self.write_retry_time)
+
+    def _run(
+        self, execute: str, work: Callable, *args: Any, retry_time: float | None = None
+    ) -> Any:
         # Driver failures become GraphUnavailable here, so no caller needs to know the driver.
         timed = unit_of_work(timeout=self.query_timeout)(work)
         try:
-            with self._session() as session:
+            with self._session(retry_time) as session:
                 return getattr(session, execute)(timed, *args)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise GraphUnavailable(f"Neo4j is unreachable: {_one_line(exc)}") from exc
@@ -124,6 +140,61 @@ class Graph:
             return count, _user_rows(tx, [row["id"] for row in ranked], user_id)
 
         return self._read(work)
+
+    def find_user(self, user_id: int, viewer_id: int | None) -> dict:
+        """The active user's full row as the viewer sees it; UserNotFound otherwise."""
+
+        def work(tx):
+            rows = _user_rows(tx, [user_id], viewer_id)
+            if not rows or rows[0].get("status") != "a":
+                raise UserNotFound(user_id)
+            return rows[0]
+
+        return self._read(work)
+
+    def read_pair_states(self, viewer_id: int, ids: list[int]) -> dict[int, dict]:
+        """`{id: {active, connected, sent, received}}` between the viewer and each user id."""
+        return self._read(lifecycle_tx.read_pairs, viewer_id, ids)
+
+    def list_connection_requests(
+        self, user_id: int, direction: str, offset: int, limit: int
+    ) -> tuple[int, list[dict]]:
+        """`(count, page)` of the requests the user received (pending) or sent (all).
+
+        `direction` is "received" or "sent"; each item is `{id, from_user, to_user, created,
+        rejected, viewed}` with full user rows as the user sees them. Newest first, ties by the
+        other user's id. Imported requests without an id are numbered first (one write).
+        """
+        if direction not in _REQUEST_QUERIES:
+            raise ValueError(f"unknown direction {direction!r}")
+        count_query, page_query = _REQUEST_QUERIES[direction]
+
+        def work(tx):
+            count = tx.run(cypher.query(count_query), user_id=user_id).single()
+            count = 0 if count is None else count["count"]
+            if offset >= count:
+                return count, [], False
+            rows = [
+                dict(row)
+                for row in tx.run(
+                    cypher.query(page_query), user_id=user_id, skip=offset, limit=limit
+                )
+            ]
+            if any(row["id"] is None for row in rows):
+                return count, rows, True
+            ids = list(dict.fromkeys([r["from_id"] for r in rows] + [r["to_id"] for r in rows]))
+            users = {row["id"]: row for row in _user_rows(tx, ids, user_id)}
+            return count, [_request_item(row, users) for row in rows], False
+
+        count, page, unnumbered = self._read(work)
+        if unnumbered:
+            self.write(lifecycle_tx.assign_request_ids, user_id)
+            count, page, _ = self._read(work)
+        return count, page
+
+    def read_events(self, after: int, limit: int = 1000) -> list[dict]:
+        """Events with id > `after`, oldest first, at most `limit`."""
+        return self._read(lifecycle_tx.read_events, after, limit)
 
     def get_community_settings(self) -> dict:
         """The community options stored in the database; absent options are left out."""
@@ -193,6 +264,28 @@ def _user_rows(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
         return []
     result = tx.run(cypher.query("api/user_rows"), ids=ids, viewer_id=viewer_id)
     return [_user_row(record) for record in result]
+
+
+_REQUEST_QUERIES = {
+    "received": ("api/count_received_requests", "api/received_requests_page"),
+    "sent": ("api/count_sent_requests", "api/sent_requests_page"),
+}
+
+
+def _request_item(row: dict, users: dict[int, dict]) -> dict:
+    """A Connection Request object's data: full users in, datetimes as Python datetimes."""
+    return {
+        "id": row["id"],
+        "from_user": dict(users[row["from_id"]]),
+        "to_user": dict(users[row["to_id"]]),
+        "created": _native(row["created"]),
+        "rejected": _native(row["rejected"]),
+        "viewed": _native(row["viewed"]),
+    }
+
+
+def _native(value):
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
 def _options(stored: dict) -> dict:

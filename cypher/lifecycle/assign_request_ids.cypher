@@ -1,0 +1,15 @@
+// Give every request without an id (imported ones) the next ids of the `connection_request`
+// sequence, oldest first. Run by `db init` (so after every import path) and, for one user, by
+// lifecycle/assign_user_request_ids when a list meets one. Returns {assigned}.
+MATCH ()-[r:CONNECTION_REQUEST]->()
+WHERE r.id IS NULL
+WITH r ORDER BY r.created_at, elementId(r)
+WITH collect(r) AS requests
+MERGE (s:Sequence {name: 'connection_request'})
+  ON CREATE SET s.last_id = 0
+SET s.last_id = s.last_id + size(requests)
+WITH requests, s.last_id - size(requests) AS base
+UNWIND range(0, size(requests) - 1) AS i
+WITH requests[i] AS r, base + i + 1 AS id
+SET r.id = id
+RETURN count(r) AS assigned

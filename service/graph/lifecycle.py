@@ -1,0 +1,119 @@
+"""Transaction functions for the connection lifecycle: each takes an open transaction `tx`.
+
+Plain data in and out. The domain's `apply_change` composes them into one change; they are
+public so a caller that needs more in the same transaction (issue 11's webhooks) can compose
+them too. Lock order, always: users (lower id first), then the `connection_request`
+sequence, then the event log, so concurrent writers can wait on each other but not deadlock
+on these locks (a deadlock elsewhere is a transient error the managed transaction retries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from service.graph import cypher
+
+EFFECTS = (
+    "create_request",
+    "connect",
+    "reject_request",
+    "restore_request",
+    "cancel_request",
+    "disconnect",
+    "mark_seen",
+)
+
+
+def lock_users(tx, ids: list[int]) -> dict[int, bool]:
+    """Write-lock the users in ascending id order; `{id: active}` for those that exist."""
+    rows = tx.run(cypher.query("lifecycle/lock_users"), ids=sorted(set(ids)))
+    return {row["id"]: row["active"] for row in rows}
+
+
+def read_pairs(tx, viewer_id: int, ids: list[int]) -> dict[int, dict]:
+    """`{id: {active, connected, sent, received}}` between the viewer and each existing id.
+
+    `sent`/`received` are the request's properties (`id`, `created_at`, `rejected`, `viewed`,
+    datetimes as Python datetimes) or None. Ids that are not users are left out.
+    """
+    rows = tx.run(cypher.query("lifecycle/pair_states"), viewer_id=viewer_id, ids=ids)
+    return {
+        row["id"]: {
+            "active": row["active"],
+            "connected": row["connected"],
+            "sent": _native(row["sent"]),
+            "received": _native(row["received"]),
+        }
+        for row in rows
+    }
+
+
+def read_pair(tx, actor_id: int, other_id: int) -> dict:
+    """The facts between two existing users: `{active, connected, sent, received}`."""
+    return read_pairs(tx, actor_id, [other_id])[other_id]
+
+
+def write_effect(tx, effect: str, actor_id: int, other_id: int, now: dt.datetime) -> None:
+    """Run one effect (`cypher/lifecycle/<effect>.cypher`); the users must be locked already."""
+    if effect not in EFFECTS:
+        raise ValueError(f"unknown effect {effect!r}")
+    tx.run(
+        cypher.query(f"lifecycle/{effect}"), actor_id=actor_id, other_id=other_id, now=now
+    ).consume()
+
+
+def append_event(tx, event_type: str, from_user_id: int, to_user_id: int, now: dt.datetime) -> int:
+    """Append one event in this transaction; returns its id (gap-free, from 1)."""
+    record = tx.run(
+        cypher.query("lifecycle/append_event"),
+        type=event_type,
+        from_user_id=from_user_id,
+        to_user_id=to_user_id,
+        now=now,
+    ).single()
+    return record["event_id"]
+
+
+def record_pair_change(tx, a: int, b: int, now: dt.datetime, event_id: int | None = None) -> None:
+    """Store `now` (and the event id) as the pair's last applied change."""
+    tx.run(
+        cypher.query("lifecycle/record_pair_change"),
+        low_id=min(a, b),
+        high_id=max(a, b),
+        now=now,
+        event_id=event_id,
+    ).consume()
+
+
+def read_pair_change(tx, a: int, b: int) -> dict | None:
+    """`{changed_at, event_id}` of the pair's last applied change, or None if it never changed."""
+    record = tx.run(
+        cypher.query("lifecycle/read_pair_change"), low_id=min(a, b), high_id=max(a, b)
+    ).single()
+    if record is None:
+        return None
+    return {"changed_at": record["changed_at"].to_native(), "event_id": record["event_id"]}
+
+
+def read_events(tx, after: int, limit: int) -> list[dict]:
+    """Events with id > `after`, oldest first; `created` as a timezone-aware datetime."""
+    rows = tx.run(cypher.query("lifecycle/read_events"), after=after, limit=limit)
+    return [{**dict(row), "created": row["created"].to_native()} for row in rows]
+
+
+def assign_request_ids(tx, user_id: int | None = None) -> int:
+    """Number the requests that have no id yet (imported ones): all, or one user's."""
+    if user_id is None:
+        record = tx.run(cypher.query("lifecycle/assign_request_ids")).single()
+    else:
+        record = tx.run(cypher.query("lifecycle/assign_user_request_ids"), user_id=user_id).single()
+    return record["assigned"]
+
+
+def _native(request: dict | None) -> dict | None:
+    if request is None:
+        return None
+    return {
+        name: value.to_native() if hasattr(value, "to_native") else value
+        for name, value in request.items()
+    }
