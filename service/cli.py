@@ -223,7 +223,8 @@ def cmd_webhooks(args: argparse.Namespace) -> int:
     from service.graph import db
     from service.graph.store import Graph
     from service.graph.webhooks import WebhookStore
-    from service.webhooks.delivery import EVENT_TYPES, DeliveryWorker
+    from service.webhooks.delivery import DeliveryWorker
+    from service.webhooks.mirror import CONNECTION_EVENTS as EVENT_TYPES
 
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:

@@ -40,7 +40,7 @@ class SyncStore:
             tx.run(cypher.query("sync/finish_event"), event_id=event_id, outcome=outcome).consume()
             return outcome
 
-        return self.graph._write(work)
+        return self.graph.write(work)
 
 
 def upsert_user(tx, row: dict, created: float) -> bool:

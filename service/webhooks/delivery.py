@@ -29,15 +29,6 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (5, 25, 125, 625, 3125)  # seconds after each failed attempt
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 USER_AGENT = "connections-webhooks/1"
-# SelfCommunity's connection events (friendship mode), the types the event log holds.
-EVENT_TYPES = (
-    "connection_request.created",
-    "connection_request.rejected",
-    "connection_request.restored",
-    "connection_request.cancelled",
-    "connection.created",
-    "connection.deleted",
-)
 
 _dump_users = compile_dumper(UserSchema())
 

@@ -8,6 +8,7 @@ transaction that applies it (a redelivery answers 2xx and changes nothing), and 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
@@ -19,11 +20,11 @@ import orjson
 from service.domain.users import InvalidUser, stored_user
 from service.graph import sync
 from service.graph.sync import SyncStore
-from service.webhooks import signature
+from service.webhooks import mirror, signature
 
 log = logging.getLogger(__name__)
 
-APPLIED, STALE, IGNORED = "applied", "stale", "ignored"
+APPLIED, UNCHANGED, STALE, IGNORED = "applied", "unchanged", "stale", "ignored"
 USER_EVENTS = ("user.created", "user.updated", "user.deleted")
 
 
@@ -70,11 +71,12 @@ def event_from(raw) -> ReceivedEvent:
     return ReceivedEvent(event_id, kind, float(created), data)
 
 
-def _user(data: dict, where: str) -> dict:
+def _user(data, where: str) -> dict:
     try:
         return stored_user(data)
     except InvalidUser as exc:
-        raise InvalidEvent(f"{where}.{exc.field}: {exc.message}") from None
+        name = where if exc.field == "-" else f"{where}.{exc.field}"
+        raise InvalidEvent(f"{name}: {exc.message}") from None
 
 
 class EventReceiver:
@@ -116,6 +118,24 @@ class EventReceiver:
             return lambda tx: (
                 APPLIED if sync.delete_user(tx, row["id"], username, created) else STALE
             )
+        if event.type in mirror.CONNECTION_EVENTS:
+            return self._connection_change(event)
         # Unknown types are acknowledged (the sender would otherwise retry for an hour) and
         # recorded as ignored, so they are counted and never applied later by mistake.
         return lambda tx: IGNORED
+
+    def _connection_change(self, event: ReceivedEvent) -> Callable:
+        rows = [_user(event.data.get(side), f"data.{side}") for side in ("from_user", "to_user")]
+        from_id, to_id = rows[0]["id"], rows[1]["id"]
+        if from_id == to_id:
+            raise InvalidEvent("data.to_user.id: a connection needs two different users.")
+        created_at = dt.datetime.fromtimestamp(event.created, dt.UTC)
+
+        def change(tx) -> str:
+            # Users first, in id order (the lifecycle locks users lower id first too).
+            for row in sorted(rows, key=lambda r: r["id"]):
+                sync.upsert_user(tx, row, event.created)
+            changed = mirror.apply_connection_event(tx, event.type, from_id, to_id, created_at)
+            return STALE if changed is None else APPLIED if changed else UNCHANGED
+
+        return change

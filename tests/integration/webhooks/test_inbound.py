@@ -221,3 +221,104 @@ def test_concurrent_deliveries_of_one_event_apply_it_once(client, clean_db, neo4
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda _: post(client, body).json["status"], range(8)))
     assert sorted(answers) == ["applied"] + ["duplicate"] * 7
+
+
+def pair_state(clean_db, database, a, b):
+    records, _, _ = clean_db.execute_query(
+        "MATCH (x:User {id: $a}), (y:User {id: $b}) "
+        "RETURN COUNT { (x)-[:CONNECTED_TO]->(y) } AS ab, COUNT { (y)-[:CONNECTED_TO]->(x) } AS ba, "
+        "[(x)-[r:CONNECTION_REQUEST]->(y) | r.rejected IS NOT NULL] AS sent, "
+        "[(y)-[r:CONNECTION_REQUEST]->(x) | r.rejected IS NOT NULL] AS received",
+        a=a,
+        b=b,
+        database_=database,
+    )
+    return dict(records[0])
+
+
+def event_log(clean_db, database):
+    records, _, _ = clean_db.execute_query(
+        "MATCH (e:Event) RETURN e.id AS id, e.type AS type, e.from_user_id AS f, e.to_user_id AS t "
+        "ORDER BY e.id",
+        database_=database,
+    )
+    return [(r["id"], r["type"], r["f"], r["t"]) for r in records]
+
+
+def pair(event_id, kind, a, b, created=T):
+    return event(event_id, kind, {"from_user": user(a), "to_user": user(b)}, created)
+
+
+def test_connection_events_upsert_unknown_users_and_are_logged(client, clean_db, neo4j_settings):
+    db = neo4j_settings.neo4j_database
+    resp = post(client, pair(10, "connection_request.created", 7, 8))
+    assert resp.status_code == 200 and resp.json == {"status": "applied"}
+    assert stored(clean_db, db, 7)["username"] == "sc7" and stored(clean_db, db, 8) is not None
+    assert pair_state(clean_db, db, 7, 8) == {"ab": 0, "ba": 0, "sent": [False], "received": []}
+    assert (
+        post(client, pair(11, "connection_request.rejected", 7, 8, T + 1)).json["status"]
+        == "applied"
+    )
+    assert pair_state(clean_db, db, 7, 8)["sent"] == [True]
+    assert (
+        post(client, pair(12, "connection_request.restored", 7, 8, T + 2)).json["status"]
+        == "applied"
+    )
+    assert post(client, pair(13, "connection.created", 7, 8, T + 3)).json["status"] == "applied"
+    assert pair_state(clean_db, db, 7, 8) == {"ab": 1, "ba": 1, "sent": [], "received": []}
+    assert post(client, pair(14, "connection.deleted", 8, 7, T + 4)).json["status"] == "applied"
+    assert pair_state(clean_db, db, 7, 8) == {"ab": 0, "ba": 0, "sent": [], "received": []}
+    # Our own log says the same, with SelfCommunity's directions, one event per change.
+    assert event_log(clean_db, db) == [
+        (1, "connection_request.created", 7, 8),
+        (2, "connection_request.rejected", 7, 8),
+        (3, "connection_request.restored", 7, 8),
+        (4, "connection.created", 7, 8),
+        (5, "connection.deleted", 8, 7),
+    ]
+    # The connections list and counters agree (counters are ours, not the payload's 42).
+    listed = client.simulate_get("/api/v2/user/7/connections/").json
+    assert listed["count"] == 0
+
+
+def test_a_late_retry_never_resurrects_a_deleted_connection(client, clean_db, neo4j_settings):
+    db = neo4j_settings.neo4j_database
+    post(client, pair(1, "connection.created", 7, 8, T))
+    post(client, pair(2, "connection.deleted", 7, 8, T + 60))
+    late = post(client, pair(3, "connection.created", 7, 8, T + 30))  # a retry, hours late
+    assert late.json == {"status": "stale"}
+    assert pair_state(clean_db, db, 7, 8)["ab"] == 0
+    assert [e[1] for e in event_log(clean_db, db)] == ["connection.created", "connection.deleted"]
+
+
+def test_an_event_the_pair_already_reflects_changes_nothing_and_logs_nothing(
+    client, clean_db, neo4j_settings
+):
+    db = neo4j_settings.neo4j_database
+    post(client, pair(1, "connection.created", 7, 8, T))
+    again = post(client, pair(2, "connection.created", 7, 8, T + 1))  # e.g. an echo
+    assert again.json == {"status": "unchanged"}
+    assert len(event_log(clean_db, db)) == 1
+
+
+def test_a_connection_event_reaches_its_state_whatever_ours_was(client, clean_db, neo4j_settings):
+    db = neo4j_settings.neo4j_database
+    post(client, pair(1, "connection_request.created", 8, 7, T))  # 8 asked 7 here
+    # SelfCommunity says 7 asked 8 (we missed 8's cancel): ours converges to 7 -> 8.
+    assert (
+        post(client, pair(2, "connection_request.created", 7, 8, T + 1)).json["status"] == "applied"
+    )
+    assert pair_state(clean_db, db, 7, 8) == {"ab": 0, "ba": 0, "sent": [False], "received": []}
+    assert [e[1:] for e in event_log(clean_db, db)][1:] == [
+        ("connection_request.cancelled", 8, 7),
+        ("connection_request.created", 7, 8),
+    ]
+
+
+def test_a_connection_event_without_two_valid_users_is_400(client, clean_db, neo4j_settings):
+    db = neo4j_settings.neo4j_database
+    same = post(client, pair(1, "connection.created", 7, 7))
+    assert same.status_code == 400 and "two different users" in same.json["detail"]
+    missing = post(client, event(2, "connection.created", {"from_user": user(7)}))
+    assert missing.status_code == 400 and missing.json["detail"].startswith("data.to_user")
+    assert received(clean_db, db) == [] and stored(clean_db, db, 7) is None

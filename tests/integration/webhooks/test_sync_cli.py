@@ -60,3 +60,50 @@ def test_a_bad_line_stops_the_replay_naming_it(
     assert stored(clean_db, db, 7) is not None and stored(clean_db, db, 8) is None
     assert cli.main(["sync", "--events", str(export), "--skip-invalid"]) == 0
     assert stored(clean_db, db, 8) is not None
+
+
+def test_webhooks_add_list_remove_print_json(clean_db, neo4j_settings, monkeypatch, capsys):
+    cli_env(monkeypatch, neo4j_settings)
+    assert (
+        cli.main(
+            [
+                "webhooks",
+                "add",
+                "http://127.0.0.1:9000/in/",
+                "--secret",
+                "s3",
+                "--events",
+                "connection.created,connection.deleted",
+            ]
+        )
+        == 0
+    )
+    added = json.loads(capsys.readouterr().out)
+    assert added == {
+        "id": 1,
+        "url": "http://127.0.0.1:9000/in/",
+        "events": ["connection.created", "connection.deleted"],
+    }
+    assert cli.main(["webhooks", "add", "https://example.com/hook"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["events"] == [] and "generated secret" in err
+    assert cli.main(["webhooks", "list"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2] and all("secret" not in r for r in rows)
+    assert cli.main(["webhooks", "remove", "1"]) == 0
+    assert cli.main(["webhooks", "remove", "1"]) == 2
+    assert "no webhook subscriber with id 1" in capsys.readouterr().err
+    assert cli.main(["webhooks", "failures"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_webhooks_add_refuses_bad_urls_and_event_types(
+    clean_db, neo4j_settings, monkeypatch, capsys
+):
+    cli_env(monkeypatch, neo4j_settings)
+    assert cli.main(["webhooks", "add", "ftp://example.com/x", "--secret", "s"]) == 2
+    assert "http:// or https://" in capsys.readouterr().err
+    assert (
+        cli.main(["webhooks", "add", "http://h/x", "--secret", "s", "--events", "user.nope"]) == 2
+    )
+    assert "unknown event type(s) user.nope" in capsys.readouterr().err
