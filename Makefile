@@ -33,7 +33,10 @@ db-init: neo4j-start
 demo: db-init
 	$(BIN)/connections demo
 
+# The API under gunicorn, and beside it the webhook delivery worker (stopped with it).
 run: demo
+	@$(BIN)/connections webhooks deliver & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
 # Style first (seconds), then the suite against a real Neo4j.

@@ -126,7 +126,6 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
             settings.selfcommunity_webhook_tolerance,
         )
         webhook = SelfCommunityWebhookResource(receiver)
-        app.add_route("/webhooks/selfcommunity/", webhook)
-        app.add_route("/webhooks/selfcommunity", webhook)
+        _add_routes(app, "/webhooks/selfcommunity/", webhook)
     app.graph = graph
     return app

@@ -15,7 +15,7 @@ def compose():
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"neo4j", "api"}
+    assert set(services) == {"neo4j", "api", "webhooks"}
     assert services["neo4j"]["image"] == "neo4j:5.26-community"
     assert services["api"]["build"] == "."
     assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
@@ -55,3 +55,15 @@ def test_dockerfile_runs_gunicorn_as_non_root():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "USER app" in dockerfile and "gunicorn" in dockerfile
     assert "service/ops/gunicorn_conf.py" in dockerfile
+
+
+def test_the_delivery_worker_runs_beside_the_api_on_the_same_database(tmp_path):
+    services = compose()["services"]
+    worker = services["webhooks"]
+    assert worker["build"] == "." and worker["command"] == ["connections", "webhooks", "deliver"]
+    assert worker["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert worker["environment"]["NEO4J_URI"] == services["api"]["environment"]["NEO4J_URI"]
+    assert "ports" not in worker  # it only calls out
+    source = (ROOT / "service" / "config.py").read_text()
+    for name in worker["environment"]:
+        assert f'"{name}"' in source, f"{name} is not read by Settings"

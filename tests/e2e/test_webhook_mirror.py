@@ -1,0 +1,173 @@
+"""The proof that webhooks keep two services in sync: B mirrors A through A's deliveries.
+
+A (the test Neo4j) serves the lifecycle API and runs the delivery worker; B (its own Neo4j
+instance) receives at /webhooks/selfcommunity/ through a proxy that refuses every 7th delivery.
+Random lifecycle actions hit A over HTTP while A's worker and B's gunicorn are each killed -9 and
+restarted once. Afterwards both graphs hold the same connections and requests, pair for pair.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from service.config import Neo4jServerSettings
+from service.domain import auth
+from service.graph import db
+from service.graph.store import Graph
+from service.graph.webhooks import WebhookStore
+from service.ops.neo4j_server import LocalNeo4j
+from tests.conftest import delete_everything
+from tests.e2e.services import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
+from tests.integration.seed import create_users, user_props
+
+pytestmark = pytest.mark.e2e
+
+USERS = 10
+ACTIONS = 240
+WEBHOOK_SECRET = "mirror-webhook-secret"
+JWT_SECRET = "mirror-jwt-secret-0123456789abcdef0123"
+ACTION_WEIGHTS = {
+    "request": 5,
+    "accept": 4,
+    "reject": 2,
+    "cancel_reject": 1,
+    "cancel_request": 1,
+    "remove": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def mirror_settings(neo4j_settings):
+    """B's own managed Neo4j instance (test ports + 300), deleted afterwards."""
+    env = dict(os.environ)
+    env.update(
+        NEO4J_INSTANCE="mirror",
+        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 300),
+        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 300),
+        NEO4J_HEAP="512m",
+        NEO4J_PAGECACHE="128m",
+    )
+    env.pop("NEO4J_PASSWORD", None)
+    env.pop("NEO4J_DATA_DIR", None)
+    server_settings = Neo4jServerSettings.from_env(env)
+    server = LocalNeo4j(server_settings)
+    server.start()
+    settings = dataclasses.replace(
+        neo4j_settings,
+        neo4j_uri=server_settings.bolt_uri,
+        neo4j_password=server_settings.resolve_password(),
+        neo4j_external=False,
+        server=server_settings,
+    )
+    with db.create_driver(settings) as driver:
+        db.init_schema(driver, settings.neo4j_database)
+        delete_everything(driver, settings.neo4j_database)
+    yield settings
+    server.stop()
+    shutil.rmtree(server_settings.home, ignore_errors=True)
+
+
+def dump_pairs(driver, database) -> tuple[set, set]:
+    """Connections as unordered pairs (both directions checked), requests as (from, to, rejected)."""
+    records, _, _ = driver.execute_query(
+        "MATCH (a:User)-[:CONNECTED_TO]->(b:User) RETURN a.id AS a, b.id AS b", database_=database
+    )
+    directed = {(r["a"], r["b"]) for r in records}
+    assert all((b, a) in directed for a, b in directed), "a connection lacks its mirror direction"
+    records, _, _ = driver.execute_query(
+        "MATCH (a:User)-[r:CONNECTION_REQUEST]->(b:User) "
+        "RETURN a.id AS a, b.id AS b, r.rejected IS NOT NULL AS rejected",
+        database_=database,
+    )
+    requests = {(r["a"], r["b"], r["rejected"]) for r in records}
+    return {(a, b) for a, b in directed if a < b}, requests
+
+
+def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
+    clean_db, neo4j_settings, mirror_settings
+):
+    database = neo4j_settings.neo4j_database
+    create_users(clean_db, database, [user_props(i) for i in range(1, USERS + 1)])
+    graph = Graph(clean_db, database, neo4j_settings.query_timeout)
+    b_env = neo4j_env(
+        mirror_settings, SELFCOMMUNITY_WEBHOOK_SECRET=WEBHOOK_SECRET, JWT_SECRET="b-" + JWT_SECRET
+    )
+    b = Gunicorn(b_env, free_port()).start()
+    proxy = FlakyProxy(b.base, fail_every=7)
+    WebhookStore(graph).add_subscriber(
+        proxy.url + "/webhooks/selfcommunity/", WEBHOOK_SECRET, [], False, time.time()
+    )
+    a_env = neo4j_env(
+        neo4j_settings,
+        JWT_SECRET=JWT_SECRET,
+        WEBHOOK_RETRY_SCALE="0.01",
+        WEBHOOK_POLL_SECONDS="0.05",
+    )
+    a = Gunicorn(a_env, free_port()).start()
+    worker = deliver_worker(a_env).start()
+    rng = random.Random(11)
+    tokens = {u: auth.mint_token(u, JWT_SECRET, ttl_seconds=600) for u in range(1, USERS + 1)}
+    statuses: list[int] = []
+
+    def act(i: int) -> int:
+        actor, other = rng.sample(range(1, USERS + 1), 2)
+        action = rng.choices(list(ACTION_WEIGHTS), weights=list(ACTION_WEIGHTS.values()))[0]
+        url = f"{a.base}/api/v2/user/{other}/connection/{action}/"
+        return call("POST", url, {"Authorization": f"Bearer {tokens[actor]}"}, b"")[0]
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            statuses += pool.map(act, range(ACTIONS // 3))
+            worker.kill9()  # mid-delivery, most likely
+            worker.start()
+            statuses += pool.map(act, range(ACTIONS // 3))
+            b.kill9()  # the receiver goes away: deliveries fail and are retried
+            time.sleep(1.0)
+            b.start()
+            statuses += pool.map(act, range(ACTIONS - 2 * (ACTIONS // 3)))
+        assert set(statuses) <= {200, 400}, statuses
+        assert statuses.count(200) > ACTIONS // 3
+        store = WebhookStore(graph)
+        records, _, _ = clean_db.execute_query(
+            "MATCH (e:Event) RETURN max(e.id) AS last", database_=database
+        )
+        last = records[0]["last"]
+        deadline = time.monotonic() + 90
+        while store.list_subscribers()[0]["cursor"] < last:
+            assert time.monotonic() < deadline, store.list_subscribers()
+            time.sleep(0.2)
+        assert store.list_failures() == []
+    finally:
+        worker.stop()
+        a.stop()
+        b.stop()
+        proxy.close()
+    assert proxy.refused > 0  # some deliveries really were refused and retried
+    with db.create_driver(mirror_settings) as b_driver:
+        assert dump_pairs(b_driver, database) == dump_pairs(clean_db, database)
+        lag = received_lag(clean_db, b_driver, database)
+    print(f"\nwebhook mirror: {last} events; lag p50 {lag[0]:.0f} ms, max {lag[1]:.0f} ms")
+
+
+def received_lag(a_driver, b_driver, database) -> tuple[float, float]:
+    """Change on A (event created) -> applied on B (received_at), in ms: median and max."""
+    created, _, _ = a_driver.execute_query(
+        "MATCH (e:Event) RETURN e.id AS id, e.created AS created", database_=database
+    )
+    received, _, _ = b_driver.execute_query(
+        "MATCH (r:ReceivedEvent) RETURN r.event_id AS id, r.received_at AS at", database_=database
+    )
+    at = {r["id"]: r["at"] for r in received}
+    lags = sorted(
+        (at[r["id"]] - r["created"].to_native().timestamp()) * 1000
+        for r in created
+        if r["id"] in at
+    )
+    return lags[len(lags) // 2], lags[-1]
