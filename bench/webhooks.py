@@ -1,0 +1,246 @@
+"""Webhooks: the receiver's latency under load, and the lag from a change on A to B's copy.
+
+Two throwaway managed Neo4j instances (`whbench-a`, `whbench-b`, on BENCH_BOLT_PORT + 20/21):
+1. B serves `POST /webhooks/selfcommunity/`; P client processes post signed connection events
+   (random pairs of 200 users, fresh event ids) back to back; the baseline is `/health/ready`
+   (one read transaction) from the same harness in the same run.
+2. A serves the lifecycle API and runs the delivery worker, subscribed to B; random lifecycle
+   actions hit A at a steady pace; lag = B's `received_at` minus A's event `created`.
+
+    python bench/webhooks.py --seconds 10 --actions 300 --record
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402
+from bench.common import record  # noqa: E402
+from service.config import Neo4jServerSettings, Settings  # noqa: E402
+from service.domain import auth  # noqa: E402
+from service.domain.users import stored_user  # noqa: E402
+from service.graph import cypher, db  # noqa: E402
+from service.graph.store import Graph  # noqa: E402
+from service.graph.webhooks import WebhookStore  # noqa: E402
+from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
+from service.webhooks import signature  # noqa: E402
+from tests.e2e.services import Gunicorn, call, deliver_worker, free_port, neo4j_env  # noqa: E402
+
+USERS = 200
+SECRET = "bench-webhook-secret"
+JWT = "bench-jwt-secret-0123456789abcdef0123456789"
+KINDS = ("connection_request.created", "connection.created", "connection.deleted")
+
+
+def instance(name: str, offset: int) -> tuple[Settings, LocalNeo4j]:
+    env = dict(os.environ)
+    env.update(
+        NEO4J_INSTANCE=name,
+        NEO4J_BOLT_PORT=str(int(env.get("BENCH_BOLT_PORT", "7688")) + offset),
+        NEO4J_HTTP_PORT=str(int(env.get("BENCH_HTTP_PORT", "7475")) + offset),
+        NEO4J_HEAP="768m",
+        NEO4J_PAGECACHE="256m",
+    )
+    env.pop("NEO4J_PASSWORD", None)
+    server_settings = Neo4jServerSettings.from_env(env)
+    server = LocalNeo4j(server_settings)
+    print(f"starting Neo4j instance {name} ...", flush=True)
+    server.start()
+    settings = dataclasses.replace(
+        Settings.from_env(env),
+        neo4j_uri=server_settings.bolt_uri,
+        neo4j_password=server_settings.resolve_password(),
+    )
+    with db.create_driver(settings) as driver:
+        db.init_schema(driver, settings.neo4j_database)
+        with driver.session(database=settings.neo4j_database) as session:  # auto-commit
+            session.run(cypher.query("admin/delete_all")).consume()
+        rows = [stored_user({"id": i, "username": f"u{i}"}) for i in range(1, USERS + 1)]
+        driver.execute_query(
+            cypher.query("ingest/upsert_users"), rows=rows, database_=settings.neo4j_database
+        )
+    return settings, server
+
+
+def user(i: int) -> dict:
+    return {"id": i, "username": f"u{i}", "status": "a"}
+
+
+def post_events(base: str):
+    def make(seed: int):
+        rng = random.Random(seed)
+
+        def post(i: int) -> None:
+            a, b = rng.sample(range(1, USERS + 1), 2)
+            body = json.dumps(
+                {
+                    "event_id": seed * 10**9 + i,
+                    "type": rng.choice(KINDS),
+                    "created": time.time(),
+                    "data": {"from_user": user(a), "to_user": user(b)},
+                }
+            ).encode()
+            headers = {
+                "Content-Type": "application/json",
+                signature.HEADER: signature.sign(SECRET, body),
+            }
+            status = call("POST", base + "/webhooks/selfcommunity/", headers, body)[0]
+            if status != 200:
+                raise RuntimeError(status)
+
+        return post
+
+    return make
+
+
+def get_ready(base: str):
+    def make(seed: int):
+        def get(i: int) -> None:
+            if call("GET", base + "/health/ready")[0] != 200:
+                raise RuntimeError("not ready")
+
+        return get
+
+    return make
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--actions", type=int, default=300)
+    parser.add_argument("--pace", type=float, default=0.02, help="seconds between actions")
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args(argv)
+
+    a_settings, a_server = instance("whbench-a", 20)
+    b_settings, b_server = instance("whbench-b", 21)
+    b = Gunicorn(
+        neo4j_env(
+            b_settings, SELFCOMMUNITY_WEBHOOK_SECRET=SECRET, JWT_SECRET=JWT, LOG_LEVEL="warning"
+        ),
+        free_port(),
+    ).start()
+    try:
+        print("receiver latency ...", flush=True)
+        # Warm up: the first requests of each worker connect and plan every query.
+        for i in range(40):
+            post_events(b.base)(99)(i)
+        runs = {"ready": [], "webhook": []}
+        for _ in range(3):  # rotate so drift hits both alike
+            runs["ready"].append(
+                harness.run(
+                    "GET /health/ready",
+                    get_ready(b.base),
+                    processes=args.processes,
+                    seconds=args.seconds,
+                )
+            )
+            runs["webhook"].append(
+                harness.run(
+                    "POST webhook (connection events)",
+                    post_events(b.base),
+                    processes=args.processes,
+                    seconds=args.seconds,
+                )
+            )
+        ready, hook = harness.median_of(runs["ready"]), harness.median_of(runs["webhook"])
+        for result in (ready, hook):
+            print(result.row(), flush=True)
+
+        print(f"lag A -> B over {args.actions} lifecycle actions ...", flush=True)
+        a_env = neo4j_env(
+            a_settings, JWT_SECRET=JWT, WEBHOOK_POLL_SECONDS="0.05", LOG_LEVEL="warning"
+        )
+        a = Gunicorn(a_env, free_port()).start()
+        with db.create_driver(a_settings) as a_driver:
+            graph = Graph(a_driver, a_settings.neo4j_database)
+            store = WebhookStore(graph)
+            store.add_subscriber(
+                b.base + "/webhooks/selfcommunity/", SECRET, [], False, time.time()
+            )
+            worker = deliver_worker(a_env).start()
+            rng = random.Random(5)
+            tokens = {u: auth.mint_token(u, JWT, ttl_seconds=3600) for u in range(1, 21)}
+            try:
+                for _ in range(args.actions):
+                    actor, other = rng.sample(range(1, 21), 2)
+                    action = rng.choice(["request", "accept", "remove"])
+                    call(
+                        "POST",
+                        f"{a.base}/api/v2/user/{other}/connection/{action}/",
+                        {"Authorization": f"Bearer {tokens[actor]}"},
+                        b"",
+                    )
+                    time.sleep(args.pace)
+                records, _, _ = a_driver.execute_query(
+                    "MATCH (e:Event) RETURN e.id AS id, e.created AS created",
+                    database_=a_settings.neo4j_database,
+                )
+                created = {r["id"]: r["created"].to_native().timestamp() for r in records}
+                deadline = time.monotonic() + 120
+                while store.list_subscribers()[0]["cursor"] < max(created):
+                    if time.monotonic() > deadline:
+                        raise SystemExit("bench: the worker did not catch up in 120 s")
+                    time.sleep(0.2)
+            finally:
+                worker.stop()
+                a.stop()
+        with db.create_driver(b_settings) as b_driver:
+            records, _, _ = b_driver.execute_query(
+                "MATCH (r:ReceivedEvent) WHERE r.event_id < 1000000000 "
+                "RETURN r.event_id AS id, r.received_at AS at",
+                database_=b_settings.neo4j_database,
+            )
+        lags = [(r["at"] - created[r["id"]]) * 1000 for r in records if r["id"] in created]
+    finally:
+        b.stop()
+        for server in (a_server, b_server):
+            server.stop()
+            shutil.rmtree(server.settings.home, ignore_errors=True)
+    body = "\n".join(
+        [
+            f"Receiver: {args.processes} client processes back to back, median of 3 rotated "
+            f"{args.seconds:g}-second rounds; baseline /health/ready on the same server.",
+            "",
+            "| request | req/s | p50 ms | p99 ms | p99 vs baseline |",
+            "|---|---|---|---|---|",
+            f"| GET /health/ready (baseline) | {ready.rps:.0f} | {ready.p50_ms:.1f} | "
+            f"{ready.p99_ms:.1f} | 1.0× |",
+            f"| POST /webhooks/selfcommunity/ | {hook.rps:.0f} | {hook.p50_ms:.1f} | "
+            f"{hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× |",
+            "",
+            f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
+            f"{len(lags)} events, p50 {statistics.median(lags):.0f} ms, p99 {pct(lags, 0.99):.0f} ms, "
+            f"max {max(lags):.0f} ms.",
+        ]
+    )
+    print(body)
+    if args.record:
+        record(
+            "Webhooks: receiver latency and A → B lag",
+            "python bench/webhooks.py " + " ".join(argv or sys.argv[1:]),
+            body,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
