@@ -9,9 +9,11 @@ restarted once. Afterwards both graphs hold the same connections and requests, p
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import shutil
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,12 +22,14 @@ import pytest
 from service.config import Neo4jServerSettings
 from service.domain import auth
 from service.graph import db
+from service.graph.errors import GraphUnavailable
 from service.graph.store import Graph
 from service.graph.webhooks import WebhookStore
 from service.ops.neo4j_server import LocalNeo4j
 from tests.conftest import delete_everything
 from tests.e2e.services import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
 from tests.integration.seed import create_users, user_props
+from tests.integration.webhooks.receiver import Receiver, Script
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +48,8 @@ ACTION_WEIGHTS = {
 
 
 @pytest.fixture(scope="module")
-def mirror_settings(neo4j_settings):
-    """B's own managed Neo4j instance (test ports + 300), deleted afterwards."""
+def mirror_instance(neo4j_settings):
+    """A second managed Neo4j instance (test ports + 300): `(settings, server)`, deleted after."""
     env = dict(os.environ)
     env.update(
         NEO4J_INSTANCE="mirror",
@@ -68,10 +72,17 @@ def mirror_settings(neo4j_settings):
     )
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
-        delete_everything(driver, settings.neo4j_database)
-    yield settings
+    yield settings, server
     server.stop()
     shutil.rmtree(server_settings.home, ignore_errors=True)
+
+
+@pytest.fixture
+def mirror_settings(mirror_instance):
+    settings, _ = mirror_instance
+    with db.create_driver(settings) as driver:
+        delete_everything(driver, settings.neo4j_database)
+    return settings
 
 
 def dump_pairs(driver, database) -> tuple[set, set]:
@@ -171,3 +182,44 @@ def received_lag(a_driver, b_driver, database) -> tuple[float, float]:
         if r["id"] in at
     )
     return lags[len(lags) // 2], lags[-1]
+
+
+def test_kill_9_of_neo4j_mid_delivery_loses_nothing(mirror_instance, mirror_settings):
+    """The worker's own Neo4j dies under it: deliveries resume after the restart, none lost."""
+    _, server = mirror_instance
+    database = mirror_settings.neo4j_database
+    events = 12
+    with db.create_driver(mirror_settings) as driver:
+        create_users(driver, database, [user_props(i) for i in (1, 2)])
+        driver.execute_query(
+            "UNWIND range(1, $n) AS i CREATE (:Event {id: i, type: 'connection.created', "
+            "created: datetime(), from_user_id: 1, to_user_id: 2})",
+            n=events,
+            database_=database,
+        )
+        graph = Graph(driver, database)
+        with Receiver() as receiver:
+            receiver.script = Script(delay=0.3)
+            WebhookStore(graph).add_subscriber(receiver.url, "s", [], True, time.time())
+            env = neo4j_env(mirror_settings, WEBHOOK_POLL_SECONDS="0.1")
+            worker = deliver_worker(env).start()
+            try:
+                receiver.wait_for(4, timeout=60)
+                os.kill(server.pid(), signal.SIGKILL)  # mid-delivery: the 5th is in flight
+                time.sleep(2)
+                server.start()
+                deadline = time.monotonic() + 120
+                while True:
+                    try:
+                        if WebhookStore(graph).list_subscribers()[0]["cursor"] == events:
+                            break
+                    except GraphUnavailable:
+                        pass
+                    assert time.monotonic() < deadline, "deliveries did not resume"
+                    time.sleep(0.3)
+                assert worker.proc.poll() is None  # the worker rode out the outage
+            finally:
+                worker.stop()
+            ids = [json.loads(r.body)["event_id"] for r in receiver.received]
+    assert sorted(set(ids)) == list(range(1, events + 1))  # nothing lost
+    assert len(ids) - len(set(ids)) <= 1 and ids == sorted(ids)
