@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from neo4j import Driver
 
 from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
-from service.graph import cypher
+from service.graph import cypher, lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +305,9 @@ class Importer:
             )
         if requests:
             self._run(requests, read_requests(requests), summary, self._write_requests, "requests")
+            # Imported requests get their Connection Request ids (the API lists them by id).
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(lifecycle.assign_request_ids)
         summary.after = self.count_graph()
         summary.seconds = time.monotonic() - started
         check_counts(summary)
