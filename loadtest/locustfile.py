@@ -106,6 +106,43 @@ class Anonymous(_Base):
         self.page(random.choice(USERS)["id"], "first page [anonymous]")
 
 
+class MixedReadWrite(_Base):
+    """(5) Connection lifecycle writes while others page: request -> accept -> remove cycles
+    between random sampled users (1 in 4 tasks), authenticated first pages otherwise.
+
+    A cycle only removes the connection it made (never an imported one). A 400 is a legal
+    answer under concurrency (another Locust user changed the pair first), not an error.
+    """
+
+    def act(self, actor: int, action: str, other: int) -> str | None:
+        headers = {"Accept": "application/json", "Authorization": f"Bearer {TOKENS[actor]}"}
+        url = f"/api/v2/user/{USERS[other]['id']}/connection/{action}/"
+        with self.client.post(
+            url, headers=headers, name=f"write {action}", catch_response=True
+        ) as resp:
+            if resp.status_code == 400:
+                resp.success()
+                return "refused"
+            if resp.status_code != 200:
+                resp.failure(f"HTTP {resp.status_code}")
+                return None
+            return resp.json()["connection_status"]
+
+    @task(1)
+    def cycle(self):
+        a, b = random.sample(range(len(TOKENS)), 2)
+        if self.act(a, "request", b) != "sent_connection_request":
+            return  # already connected or requested: leave the pair as it is
+        if self.act(b, "accept", a) == "connected":
+            self.act(a, "remove", b)
+
+    @task(3)
+    def read(self):
+        self.page(
+            random.choice(USERS)["id"], "first page [during writes]", token=random.choice(TOKENS)
+        )
+
+
 SCENARIOS = {
     "first-page-uniform": FirstPageUniform,
     "first-page-degree-weighted": FirstPageDegreeWeighted,
@@ -113,4 +150,5 @@ SCENARIOS = {
     "supernode-deep-offset": SupernodeDeepOffset,
     "authenticated": Authenticated,
     "anonymous": Anonymous,
+    "mixed-read-write": MixedReadWrite,
 }

@@ -33,6 +33,7 @@ SCENARIOS = [
     "supernode-deep-offset",
     "authenticated",
     "anonymous",
+    "mixed-read-write",
 ]
 CLASS_NAMES = {
     "first-page-uniform": "FirstPageUniform",
@@ -41,6 +42,7 @@ CLASS_NAMES = {
     "supernode-deep-offset": "SupernodeDeepOffset",
     "authenticated": "Authenticated",
     "anonymous": "Anonymous",
+    "mixed-read-write": "MixedReadWrite",
 }
 
 

@@ -311,6 +311,43 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def event_line(event: dict) -> str:
+    """One event as the JSON line `connections events` prints (`created` in Unix seconds)."""
+    import json
+
+    return json.dumps(
+        {
+            "event_id": event["event_id"],
+            "type": event["type"],
+            "created": event["created"].timestamp(),
+            "from_user_id": event["from_user_id"],
+            "to_user_id": event["to_user_id"],
+        }
+    )
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    import time
+
+    from service.graph import db
+    from service.graph.store import Graph
+
+    settings = Settings.from_env()
+    after = args.after
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        while True:
+            events = graph.read_events(after, limit=args.batch)
+            for event in events:
+                print(event_line(event), flush=args.follow)
+                after = event["event_id"]
+            if len(events) == args.batch:
+                continue  # more may be waiting: read on before sleeping
+            if not args.follow:
+                return 0
+            time.sleep(args.interval)
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
     """`--param name=value` pairs as a dict; malformed or repeated names are errors."""
     params: dict[str, str] = {}
@@ -466,6 +503,28 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--user-id", type=int, required=True, help="the token's user_id")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
     token.set_defaults(func=cmd_token)
+
+    events = sub.add_parser(
+        "events",
+        help="print the connection event log as JSON lines",
+        description="Print events with id > --after, oldest first, one JSON object per line: "
+        "event_id, type, created (Unix seconds), from_user_id, to_user_id.",
+    )
+    events.add_argument(
+        "--after", type=int, default=0, metavar="ID", help="only events after this id (default 0)"
+    )
+    events.add_argument(
+        "--follow", action="store_true", help="keep polling for new events (Ctrl-C stops)"
+    )
+    events.add_argument(
+        "--interval",
+        type=_positive(float),
+        default=1.0,
+        metavar="SECONDS",
+        help="polling interval with --follow (default 1)",
+    )
+    events.add_argument("--batch", type=_positive_int, default=1000, help=argparse.SUPPRESS)
+    events.set_defaults(func=cmd_events)
 
     settings_parser = sub.add_parser(
         "settings", help="show or set community options (follow_enabled, content_availability)"

@@ -136,7 +136,12 @@ class ConnectionStatusesBodySchema(Schema):
         metadata={
             "description": f"User ids (integers or numeric strings), at most {MAX_STATUS_IDS}.",
             "type": "array",
-            "items": {"type": "integer"},
+            "items": {
+                "oneOf": [
+                    {"type": "integer"},
+                    {"type": "string", "pattern": r"^-?[0-9]{1,19}$"},
+                ]
+            },
             "maxItems": MAX_STATUS_IDS,
         },
     )

@@ -170,7 +170,12 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     are active (UserNotFound otherwise), read the pair, `decide` (ActionNotAllowed when the
     state cannot be reached; nothing was written), write the effect, append the event and the
     pair's last change time (`now`, see graph.lifecycle.read_pair_change), read the status back.
-    No-ops write nothing and log no event. `now` must be timezone-aware.
+    No-ops write nothing and log no event. `now` must be timezone-aware; it becomes the
+    request's/connection's date, the event's `created` and the pair's last change time.
+    Lock order for composing callers: users by ascending id, then the `connection_request`
+    sequence, then the event log. Lock (or upsert) the users in ascending id order before other
+    work on them, or call `graph.lifecycle.lock_users` first; anything else can deadlock with
+    API writes (Neo4j detects it and the managed transaction retries, at a cost).
     """
     if actor_id == other_id:
         raise ActionNotAllowed("You cannot do this to yourself.")

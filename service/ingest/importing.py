@@ -20,7 +20,7 @@ from neo4j import Driver
 
 from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
 from service.domain.users import InvalidUser, first_error, stored_user
-from service.graph import cypher
+from service.graph import cypher, lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,9 @@ class Importer:
             )
         if requests:
             self._run(requests, read_requests(requests), summary, self._write_requests, "requests")
+            # Imported requests get their Connection Request ids (the API lists them by id).
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(lifecycle.assign_request_ids)
         summary.after = self.count_graph()
         summary.seconds = time.monotonic() - started
         check_counts(summary)

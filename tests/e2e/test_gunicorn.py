@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from email.message import Message
-from pathlib import Path
 
 import pytest
 
 from service.domain import auth
+from tests.e2e.server import call, gunicorn
 from tests.integration.seed import BASE, connect, create_users, user_props
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-secret-0123456789abcdef0123456789"
 
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str, headers: dict | None = None) -> tuple[int, Message, dict]:
-    req = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, resp.headers, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, json.loads(err.read())
+def get(url: str, headers: dict | None = None):
+    return call(url, headers)
 
 
 @pytest.fixture
@@ -46,40 +24,8 @@ def server(clean_db, neo4j_settings):
     database = neo4j_settings.neo4j_database
     create_users(clean_db, database, [user_props(i) for i in range(1, 6)])
     connect(clean_db, database, [(1, i, BASE + dt.timedelta(hours=i)) for i in range(2, 6)])
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": neo4j_settings.neo4j_uri,
-        "NEO4J_PASSWORD": neo4j_settings.neo4j_password,
-        "NEO4J_DATABASE": database,
-        "JWT_SECRET": SECRET,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-    }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    proc = subprocess.Popen(
-        [str(gunicorn), "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if get(base + "/health/ready")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("gunicorn did not become ready: " + proc.communicate()[0].decode()[-2000:])
-    yield base
-    proc.send_signal(signal.SIGTERM)
-    output = proc.communicate(timeout=20)[0].decode()
-    assert proc.returncode == 0, output[-2000:]
-    assert "Traceback" not in output, output[-2000:]
+    with gunicorn(neo4j_settings, SECRET) as base:
+        yield base
 
 
 def test_connections_over_real_http(server):

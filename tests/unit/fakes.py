@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.domain.lifecycle import Outcome
 from service.graph.errors import GraphUnavailable, UserNotFound
 
 
@@ -34,6 +35,9 @@ class FakeGraph:
         options: dict | None = None,
         fail: Exception | None = None,
         suggestions: dict[int, list[int]] | None = None,
+        outcome: Outcome | None = None,
+        pair_facts: dict[int, dict] | None = None,
+        requests: list[dict] | None = None,
     ):
         self.connections = connections if connections is not None else {1: [2, 3, 4]}
         # Ranked suggestion ids per user, as Graph.suggest_users would return them.
@@ -44,6 +48,14 @@ class FakeGraph:
         self.fail = fail
         self.calls: list[tuple] = []
         self.settings_reads = 0
+        # Lifecycle: what a write answers, the facts each user id reads, the request items.
+        self.outcome = outcome or Outcome(changed=True, status="sent_connection_request")
+        self.pair_facts = dict(pair_facts or {})
+        self.requests = list(requests or [])
+
+    def _known(self, user_id: int) -> bool:
+        known = set(self.connections) | {i for ids in self.connections.values() for i in ids}
+        return user_id in known | self.staff and user_id not in self.inactive
 
     def _maybe_fail(self) -> None:
         if self.fail is not None:
@@ -73,6 +85,31 @@ class FakeGraph:
         self.calls.append(("suggest", user_id, offset, limit))
         ids = self.suggestions.get(user_id, [])
         return len(ids), [fake_user(i) for i in ids[offset : offset + limit]]
+
+    def write(self, work, *args):
+        """Records the unit of work and its arguments; answers the configured outcome."""
+        self._maybe_fail()
+        self.calls.append(("write", work.__name__, *args))
+        return self.outcome
+
+    def read_pair_states(self, viewer_id, ids):
+        self._maybe_fail()
+        self.calls.append(("pair_states", viewer_id, tuple(ids)))
+        none = {"connected": False, "sent": None, "received": None}
+        return {
+            i: {"active": True, **self.pair_facts.get(i, none)} for i in ids if self._known(i)
+        } | {i: {"active": False, **none} for i in ids if i in self.inactive}
+
+    def find_user(self, user_id, viewer_id):
+        self._maybe_fail()
+        if not self._known(user_id):
+            raise UserNotFound(user_id)
+        return fake_user(user_id)
+
+    def list_connection_requests(self, user_id, direction, offset, limit):
+        self._maybe_fail()
+        self.calls.append(("requests", user_id, direction, offset, limit))
+        return len(self.requests), [dict(r) for r in self.requests[offset : offset + limit]]
 
     def get_community_settings(self) -> dict:
         self._maybe_fail()

@@ -437,3 +437,23 @@ def test_write_on_unavailable_graph_is_503(settings):
         assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     finally:
         app.graph.driver.close()
+
+
+STATES = {
+    "none": [],
+    "connected": [(1, "request", 2), (2, "accept", 1)],
+    "sent": [(1, "request", 2)],
+    "sent_rejected": [(1, "request", 2), (2, "reject", 1)],
+    "received": [(2, "request", 1)],
+    "received_rejected": [(2, "request", 1), (1, "reject", 2)],
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_user_rows_status_rule_agrees_with_the_domain_rule(client, state):
+    # user_rows.cypher's CASE (connections pages, GET user/{id}/) and domain status_of
+    # (status endpoints, write answers) are the same rule, from both sides.
+    for actor, action, other in STATES[state]:
+        act(client, actor, action, other)
+    for viewer, other in ((1, 2), (2, 1)):
+        assert user(client, viewer, other)["connection_status"] == status(client, viewer, other)

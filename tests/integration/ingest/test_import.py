@@ -111,6 +111,18 @@ def test_reimport_changes_nothing(clean_db, neo4j_settings):
     assert "date_of_birth" not in users[2]
 
 
+def test_imported_requests_are_numbered_once(clean_db, neo4j_settings):
+    db = neo4j_settings.neo4j_database
+    importer = Importer(clean_db, db, progress=False)
+    paths = (EXAMPLES / "users.jsonl", EXAMPLES / "connections.csv", EXAMPLES / "requests.csv")
+    query = "MATCH ()-[r:CONNECTION_REQUEST]->() RETURN r.id AS id ORDER BY id"
+    importer.import_files(*paths)
+    ids = [r["id"] for r in clean_db.execute_query(query, database_=db).records]
+    assert ids and None not in ids and len(set(ids)) == len(ids)
+    importer.import_files(*paths)
+    assert [r["id"] for r in clean_db.execute_query(query, database_=db).records] == ids
+
+
 def test_a_pair_given_twice_or_both_ways_is_one_connection(clean_db, neo4j_settings, tmp_path):
     db = neo4j_settings.neo4j_database
     importer = Importer(clean_db, db, progress=False)

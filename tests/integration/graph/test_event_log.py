@@ -1,0 +1,123 @@
+"""The event log: gap-free ids in the change's own transaction, and `connections events`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from service.cli import main
+from service.domain.lifecycle import Action, apply_change
+from tests.integration.seed import create_users, user_props
+
+ROOT = Path(__file__).resolve().parents[3]
+NOW = dt.datetime(2026, 1, 2, 3, 4, 5, 250000, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def users(graph, neo4j_settings):
+    create_users(graph.driver, neo4j_settings.neo4j_database, [user_props(i) for i in (1, 2, 3)])
+    return graph
+
+
+@pytest.fixture
+def cli_env(monkeypatch, neo4j_settings):
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
+    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
+    return dict(os.environ)
+
+
+class Boom(Exception):
+    pass
+
+
+def test_a_rolled_back_change_leaves_neither_change_nor_event(users):
+    def change_then_fail(tx):
+        outcome = apply_change(tx, 1, 2, Action.REQUEST, NOW)
+        assert outcome.event_id == 1
+        raise Boom  # e.g. issue 11's dedupe record failing in the same transaction
+
+    with pytest.raises(Boom):
+        users.write(change_then_fail)
+    assert users.read_events(0) == []
+    assert users.read_pair_states(1, [2])[2]["sent"] is None
+    outcome = users.write(apply_change, 1, 2, Action.REQUEST, NOW)
+    assert (outcome.changed, outcome.event_id, outcome.status) == (
+        True,
+        1,
+        "sent_connection_request",
+    )
+
+
+def test_several_changes_in_one_transaction_compose(users):
+    def two_changes(tx):
+        first = apply_change(tx, 1, 2, Action.REQUEST, NOW)
+        second = apply_change(tx, 2, 1, Action.ACCEPT, NOW)
+        third = apply_change(tx, 3, 1, Action.REQUEST, NOW)
+        return first, second, third
+
+    outcomes = users.write(two_changes)
+    assert [o.event_id for o in outcomes] == [1, 2, 3]
+    assert [o.status for o in outcomes] == [
+        "sent_connection_request",
+        "connected",
+        "sent_connection_request",
+    ]
+    assert [e["type"] for e in users.read_events(0)] == [
+        "connection_request.created",
+        "connection.created",
+        "connection_request.created",
+    ]
+    assert [e["event_id"] for e in users.read_events(1, limit=1)] == [2]
+
+
+def test_events_cli_prints_json_lines_after_an_id(users, cli_env, capsys):
+    users.write(apply_change, 1, 2, Action.REQUEST, NOW)
+    users.write(apply_change, 2, 1, Action.ACCEPT, NOW + dt.timedelta(seconds=1))
+    users.write(apply_change, 1, 2, Action.REMOVE, NOW + dt.timedelta(seconds=2))
+    assert main(["events"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == {
+        "event_id": 1,
+        "type": "connection_request.created",
+        "created": NOW.timestamp(),
+        "from_user_id": 1,
+        "to_user_id": 2,
+    }
+    assert [e["type"] for e in lines] == [
+        "connection_request.created",
+        "connection.created",
+        "connection.deleted",
+    ]
+    assert main(["events", "--after", "2", "--batch", "1"]) == 0
+    assert [json.loads(x)["event_id"] for x in capsys.readouterr().out.splitlines()] == [3]
+
+
+def test_events_cli_follows_new_events(users, cli_env):
+    users.write(apply_change, 1, 2, Action.REQUEST, NOW)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "events", "--after", "1", "--follow"]
+        + ["--interval", "0.2"],
+        cwd=ROOT,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.0)  # started and polling: nothing after id 1 yet
+        users.write(apply_change, 2, 1, Action.ACCEPT, NOW)
+        ready, _, _ = select.select([proc.stdout], [], [], 15)
+        assert ready, "no event printed within 15 s"
+        line = json.loads(proc.stdout.readline())
+        assert (line["event_id"], line["type"]) == (2, "connection.created")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
