@@ -67,6 +67,10 @@ class Graph:
         """Run `work(tx, *args)` in one managed write transaction bounded by the query timeout."""
         return self._run("execute_write", work, *args)
 
+    def read(self, work: Callable, *args: Any) -> Any:
+        """Run the transaction function `work(tx, *args)` in one managed read transaction."""
+        return self._read(work, *args)
+
     def write(self, work: Callable, *args: Any) -> Any:
         """Run the transaction function `work(tx, *args)` in one managed write transaction.
 

@@ -56,13 +56,13 @@ class WebhookStore:
             ).single()
             return {"id": record["id"], "url": record["url"], "events": list(record["events"])}
 
-        return self.graph._write(work)
+        return self.graph.write(work)
 
     def list_subscribers(self) -> list[dict]:
         def work(tx):
             return [dict(r) for r in tx.run(cypher.query("webhooks/list_subscribers"))]
 
-        return self.graph._read(work)
+        return self.graph.read(work)
 
     def subscriber_ids(self) -> list[int]:
         return [row["id"] for row in self.list_subscribers()]
@@ -72,13 +72,13 @@ class WebhookStore:
             query = cypher.query("webhooks/remove_subscriber")
             return tx.run(query, subscriber_id=subscriber_id).single()["removed"] == 1
 
-        return self.graph._write(work)
+        return self.graph.write(work)
 
     def list_failures(self) -> list[dict]:
         def work(tx):
             return [dict(r) for r in tx.run(cypher.query("webhooks/list_failures"))]
 
-        return self.graph._read(work)
+        return self.graph.read(work)
 
     def next_delivery(self, subscriber_id: int) -> Delivery | None:
         """The subscriber's next event with both users' rows; None once it is removed."""
@@ -103,7 +103,7 @@ class WebhookStore:
                 users=users,
             )
 
-        return self.graph._read(work)
+        return self.graph.read(work)
 
     def record_attempt(self, subscriber_id: int, attempt: Attempt, now: float) -> bool:
         """Store the attempt (and a failure record when given up); False if already passed."""
@@ -131,4 +131,4 @@ class WebhookStore:
                 ).consume()
             return bool(recorded)
 
-        return self.graph._write(work)
+        return self.graph.write(work)
