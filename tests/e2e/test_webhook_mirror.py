@@ -49,12 +49,12 @@ ACTION_WEIGHTS = {
 
 @pytest.fixture(scope="module")
 def mirror_instance(neo4j_settings):
-    """A second managed Neo4j instance (test ports + 300): `(settings, server)`, deleted after."""
+    """A second managed Neo4j instance (test ports + 400): `(settings, server)`, deleted after."""
     env = dict(os.environ)
     env.update(
         NEO4J_INSTANCE="mirror",
-        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 300),
-        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 300),
+        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 400),
+        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 400),
         NEO4J_HEAP="512m",
         NEO4J_PAGECACHE="128m",
     )
