@@ -1,10 +1,16 @@
 """Connection lifecycle writes: their latency, and how much they slow the read path.
 
-One invocation, one gunicorn (the real app), the bench community. Each round runs
-(R) reads alone: authenticated first pages of random users, from P reader processes; then
+One invocation, one gunicorn (the real app), a small graph: the demo community (3,000 users)
+in its own managed instance `bench-lifecycle` (ports BENCH_BOLT_PORT/BENCH_HTTP_PORT, default
+7688/7475), loaded on first use; writes leave it as it was (each cycle removes what it made),
+so runs compare. Each round runs
+(R) reads alone: authenticated first pages of random users, from P reader processes;
 (RW) the same reads while W writer processes run request -> accept -> remove cycles between
-random users (every POST timed). Rounds alternate the order; medians are reported, with the
-read slowdown as ratios measured in the same run (the machines are shared and noisy).
+random users (every POST timed); and the control (RR) the same reads while W more processes
+read too, which loads gunicorn's workers as much as the writers do. RW/R is the slowdown a
+reader sees; RW/RR is the part due to the writes themselves rather than to W more clients.
+Rounds rotate the order; medians are reported, as ratios within one run (the machines are shared
+and noisy).
 
     .venv/bin/python bench/lifecycle.py --readers 2 --writers 2 --seconds 10 --rounds 3 [--record]
 """
@@ -12,21 +18,42 @@ read slowdown as ratios measured in the same run (the machines are shared and no
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import json
 import multiprocessing as mp
+import os
 import random
 import socket
 import sys
 from functools import partial
 
-from common import gunicorn, record
-from dataset import bench_settings, ensure_community
+from common import gunicorn, record, sample_users
 from harness import median_of, run
 
+from service.config import Neo4jServerSettings, Settings
 from service.domain.auth import mint_token
+from service.ingest.loading import ensure_demo
+from service.ops.neo4j_server import LocalNeo4j
 
 SECRET = "bench-lifecycle-secret-0123456789abcdef"
+
+
+def lifecycle_settings() -> Settings:
+    """The `bench-lifecycle` instance (started if needed) holding the demo community."""
+    env = dict(
+        os.environ,
+        NEO4J_INSTANCE="bench-lifecycle",
+        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
+        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
+    )
+    env.setdefault("NEO4J_HEAP", "1g")
+    env.setdefault("NEO4J_PAGECACHE", "512m")
+    server_settings = Neo4jServerSettings.from_env(env)
+    LocalNeo4j(server_settings).start()
+    settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+    ensure_demo(settings, progress=False)
+    return settings
 
 
 def free_port() -> int:
@@ -83,8 +110,8 @@ def write_call(base: str, tokens: dict[int, str], seed: int):
     return call
 
 
-def _writers(factory, writers: int, seconds: float, queue) -> None:
-    queue.put(run("writes", factory, processes=writers, seconds=seconds))
+def _background(name: str, factory, processes: int, seconds: float, queue) -> None:
+    queue.put(run(name, factory, processes=processes, seconds=seconds))
 
 
 def main(argv=None) -> int:
@@ -96,8 +123,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append results to bench/RESULTS.md")
     args = parser.parse_args(argv)
-    cfg = bench_settings()
-    user_ids = ensure_community(cfg)
+    cfg = lifecycle_settings()
+    user_ids = [u["id"] for u in sample_users(cfg, 2000) if u["degree"] > 0]
     tokens = {u: mint_token(u, SECRET, ttl_seconds=3600) for u in user_ids[:500]}
     print(f"{len(user_ids)} sampled users; {args.rounds} rounds x {args.seconds}s", flush=True)
     env = {
@@ -105,39 +132,46 @@ def main(argv=None) -> int:
         "NEO4J_PASSWORD": cfg.neo4j_password,
         "JWT_SECRET": SECRET,
     }
-    reads_alone, reads_during, writes = [], [], []
+    measured: dict[str, list] = {"alone": [], "during writes": [], "writes": [], "control": []}
     ctx = mp.get_context("fork")
     with gunicorn("service.api.app:create_app()", free_port(), args.workers, env) as base:
         reader = partial(read_call, base, user_ids, tokens)
         writer = partial(write_call, base, tokens)
+        background = {"during writes": ("writes", writer), "control": ("extra reads", reader)}
         run("warm-up reads", reader, processes=args.readers, seconds=3)
         run("warm-up writes", writer, processes=args.writers, seconds=3)
+        modes = ["alone", "during writes", "control"]
         for round_no in range(args.rounds):
-            for mode in ("alone", "during") if round_no % 2 == 0 else ("during", "alone"):
+            shift = round_no % len(modes)
+            for mode in modes[shift:] + modes[:shift]:
                 if mode == "alone":
                     result = run(
                         "reads alone", reader, processes=args.readers, seconds=args.seconds
                     )
-                    reads_alone.append(result)
+                    measured["alone"].append(result)
                     print(f"round {round_no + 1}: {result.row()}", flush=True)
                     continue
+                name, factory = background[mode]
                 queue = ctx.Queue()
                 proc = ctx.Process(
-                    target=_writers, args=(writer, args.writers, args.seconds, queue)
+                    target=_background, args=(name, factory, args.writers, args.seconds, queue)
                 )
                 proc.start()
                 result = run(
-                    "reads during writes", reader, processes=args.readers, seconds=args.seconds
+                    f"reads + {name}", reader, processes=args.readers, seconds=args.seconds
                 )
-                written = queue.get()
+                other = queue.get()
                 proc.join()
-                reads_during.append(result)
-                writes.append(written)
+                measured[mode].append(result)
+                if mode == "during writes":
+                    measured["writes"].append(other)
                 print(f"round {round_no + 1}: {result.row()}", flush=True)
-                print(f"round {round_no + 1}: {written.row()}", flush=True)
-    alone, during, wrote = median_of(reads_alone), median_of(reads_during), median_of(writes)
+                print(f"round {round_no + 1}: {other.row()}", flush=True)
+    alone, during, wrote, control = (
+        median_of(measured[k]) for k in ("alone", "during writes", "writes", "control")
+    )
     lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
-    for r in (alone, during, wrote):
+    for r in (alone, during, control, wrote):
         lines.append(
             f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
             f"{r.p99_ms:.2f} | {r.errors} |"
@@ -146,7 +180,9 @@ def main(argv=None) -> int:
         f"\nWrite latency (one POST: request, accept or remove): p50 **{wrote.p50_ms:.1f} ms**, "
         f"p99 **{wrote.p99_ms:.1f} ms**. Reads under writes vs alone: p50 "
         f"**{during.p50_ms / alone.p50_ms:.2f}×**, p99 {during.p99_ms / alone.p99_ms:.2f}×, "
-        f"throughput {during.rps / alone.rps:.2f}×.\n"
+        f"throughput {during.rps / alone.rps:.2f}×. Reads under writes vs under as many extra "
+        f"readers (the control): p50 **{during.p50_ms / control.p50_ms:.2f}×**, p99 "
+        f"{during.p99_ms / control.p99_ms:.2f}×, throughput {during.rps / control.rps:.2f}×.\n"
     )
     body = "\n".join(lines) + "\n" + summary
     print("\n" + body)
@@ -154,12 +190,12 @@ def main(argv=None) -> int:
         record(
             "Lifecycle writes and the read path",
             "python bench/lifecycle.py " + " ".join(argv or sys.argv[1:]),
-            f"Data: bench community (20k generated users); readers: {args.readers} processes "
+            f"Data: the demo community (3,000 users, instance bench-lifecycle); readers: {args.readers} processes "
             f"GETting authenticated first pages (limit 20) of random users; writers: "
             f"{args.writers} processes POSTing request -> accept -> remove cycles between random "
-            f"users (of 500 with tokens); {args.workers} sync gunicorn workers; a warm-up, then "
-            f"{args.rounds} rounds x {args.seconds}s alternating the order; the median round of "
-            f"each.\n\n" + body,
+            f"users (of 500 with tokens); control: {args.writers} more reader processes instead; "
+            f"{args.workers} sync gunicorn workers; a warm-up, then {args.rounds} rounds x "
+            f"{args.seconds}s in rotating order; the median round of each.\n\n" + body,
         )
     return 0
 

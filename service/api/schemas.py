@@ -107,19 +107,20 @@ class ConnectionRequestsPageSchema(Schema):
 
 
 class UserIdList(fields.Field):
-    """A list of user ids: integers or numeric strings, at most MAX_STATUS_IDS of them."""
+    """User ids as integers or numeric strings, at most MAX_STATUS_IDS; loads `(key, id)` pairs
+    whose key is the id as the client wrote it, so every id asked is a key of the answer."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
             raise ValidationError("Must be a list of user ids (integers).")
         if len(value) > MAX_STATUS_IDS:
             raise ValidationError(f"At most {MAX_STATUS_IDS} user ids, got {len(value)}.")
-        ids = []
+        ids = []  # (the key the answer uses: the id as sent, the id)
         for item in value:
             if isinstance(item, int) and not isinstance(item, bool):
-                ids.append(item)
+                ids.append((str(item), item))
             elif isinstance(item, str) and _SIGNED_DIGITS.fullmatch(item):
-                ids.append(int(item))
+                ids.append((item, int(item)))
             else:
                 raise ValidationError(f"Must be a list of user ids (integers), got {item!r}.")
         return ids

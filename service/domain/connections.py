@@ -131,15 +131,17 @@ class ConnectionsService:
             raise UserNotFound(other_id)
         return status_of(classify(facts))
 
-    def connection_statuses(self, viewer: Viewer, ids: list[int]) -> dict[str, str | None]:
-        """`{"<id>": status}` for every id asked; unknown, inactive and oneself map to null."""
-        wanted = list(dict.fromkeys(ids))
+    def connection_statuses(
+        self, viewer: Viewer, ids: list[tuple[str, int]]
+    ) -> dict[str, str | None]:
+        """`{key: status}` for every `(key, id)` asked; unknown, inactive and oneself are null."""
+        wanted = list(dict.fromkeys(i for _, i in ids))
         found = self.graph.read_pair_states(
             viewer.user_id, [i for i in wanted if 1 <= i <= 2**63 - 1 and i != viewer.user_id]
         )
         return {
-            str(i): status_of(classify(found[i])) if i in found and found[i]["active"] else None
-            for i in wanted
+            key: status_of(classify(found[i])) if i in found and found[i]["active"] else None
+            for key, i in ids
         }
 
     def list_connection_requests(

@@ -104,7 +104,7 @@ def test_statuses_accept_ints_and_numeric_strings():
     graph = FakeGraph(pair_facts={2: {"connected": True, "sent": None, "received": None}})
     resp = make_client(graph).simulate_post(
         "/api/v2/user/connection/statuses/",
-        json={"users": [2, "3", "2", 99, 1, "9223372036854775808"]},
+        json={"users": [2, "3", "2", 99, 1, "9223372036854775808", "007"]},
         headers=bearer(1),
     )
     assert resp.status_code == 200
@@ -115,10 +115,11 @@ def test_statuses_accept_ints_and_numeric_strings():
             "99": None,
             "1": None,
             "9223372036854775808": None,
+            "007": None,
         }
     }
     # Neither the viewer nor an out-of-range id reaches the graph.
-    assert graph.calls[-1] == ("pair_states", 1, (2, 3, 99))
+    assert graph.calls[-1] == ("pair_states", 1, (2, 3, 99, 7))
 
 
 @pytest.mark.parametrize(
