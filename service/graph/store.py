@@ -26,7 +26,13 @@ def _one_line(exc: Exception) -> str:
 
 def _is_timeout(exc: Neo4jError) -> bool:
     code = exc.code or ""
-    return "TransactionTimedOut" in code or code.endswith("Transaction.Terminated")
+    # LockClientStopped: the transaction timed out (or the database stopped) while it waited
+    # for a lock, e.g. a write queued behind others on the same users; a ClientError in 5.x.
+    return (
+        "TransactionTimedOut" in code
+        or code.endswith("Transaction.Terminated")
+        or code.endswith("Transaction.LockClientStopped")
+    )
 
 
 class Graph:

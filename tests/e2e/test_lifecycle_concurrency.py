@@ -62,7 +62,7 @@ def test_hammering_the_same_pairs_keeps_every_invariant(clean_db, neo4j_settings
             code, _, body = call(base + path(action, other), tokens[actor], method="POST")
             with lock:
                 codes[code] += 1
-                if code not in (200, 204, 400):
+                if code not in (200, 204, 400, 503):
                     failures.append(f"{actor} {action} {other}: {code} {body}")
 
     with gunicorn(neo4j_settings, SECRET, GUNICORN_THREADS="4") as base:
@@ -73,6 +73,9 @@ def test_hammering_the_same_pairs_keeps_every_invariant(clean_db, neo4j_settings
             thread.join()
         assert failures == []
         assert codes[200] > THREADS * OPS_PER_THREAD // 3, codes
+        # 503: a write that waited past the 5 s timeout for its locks on an overloaded machine;
+        # it changed nothing (the invariants below cover it). It must stay rare.
+        assert codes[503] <= THREADS * OPS_PER_THREAD // 20, codes
 
         # The graph holds one legal state per pair (graph_states asserts the invariants).
         final = model.graph_states(clean_db, database)

@@ -73,3 +73,32 @@ def test_driver_is_one_per_app(neo4j_settings):
         assert testing.TestClient(app).simulate_get("/health/ready").json == {"status": "ok"}
     finally:
         app.graph.driver.close()
+
+
+def test_a_write_waiting_too_long_for_a_lock_is_503(graph, neo4j_settings):
+    """A write queued behind another transaction on the same user past the timeout: 503, not 500.
+
+    Neo4j reports that as Neo.ClientError.Transaction.LockClientStopped, not as a timeout code.
+    """
+    from tests.integration.seed import create_users, user_props
+
+    database = neo4j_settings.neo4j_database
+    create_users(graph.driver, database, [user_props(1), user_props(2)])
+    secret = "x" * 32
+    app = create_app(
+        dataclasses.replace(neo4j_settings, jwt_secret=secret, query_timeout=1.0),
+        graph=Graph(graph.driver, database, query_timeout=1.0),
+    )
+    from service.domain import auth
+
+    token = {"Authorization": "Bearer " + auth.mint_token(1, secret, ttl_seconds=60)}
+    with graph.driver.session(database=database) as session, session.begin_transaction() as tx:
+        tx.run("MATCH (u:User {id: 2}) SET u._lock = true").consume()  # holds user 2's lock
+        started = time.monotonic()
+        resp = testing.TestClient(app).simulate_post(
+            "/api/v2/user/2/connection/request/", headers=token
+        )
+        tx.rollback()
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
+    assert time.monotonic() - started < 10
+    assert graph.read_events(0) == []

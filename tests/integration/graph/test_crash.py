@@ -1,0 +1,140 @@
+"""Neo4j killed (-9) in the middle of lifecycle writes: writes fail as GraphUnavailable (503),
+and after recovery every change is whole and has exactly its event.
+
+Runs on its own throwaway managed instance (`crashtest`, on the test ports + 300), never the
+shared test one; only that instance's own PID (from its PID file) is killed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import random
+import shutil
+import signal
+import threading
+import time
+
+import pytest
+
+from service.config import Neo4jServerSettings
+from service.domain.errors import ActionNotAllowed
+from service.domain.lifecycle import Action, apply_change
+from service.graph import db
+from service.graph.errors import GraphUnavailable
+from service.graph.store import Graph
+from service.ops.neo4j_server import LocalNeo4j
+from tests import lifecycle_model as model
+from tests.integration.seed import create_users, user_props
+
+USERS = (1, 2, 3, 4)
+WRITERS = 6
+
+# Two Neo4j starts (~1.5-2 min on the shared machines): deselect with `-m "not crash"`.
+pytestmark = pytest.mark.crash
+
+
+@pytest.fixture(scope="module")
+def crash_server(neo4j_settings):
+    env = dict(os.environ)
+    env.update(
+        NEO4J_INSTANCE="crashtest",
+        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 300),
+        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 300),
+        NEO4J_HEAP="512m",
+        NEO4J_PAGECACHE="128m",
+    )
+    env.pop("NEO4J_PASSWORD", None)
+    env.pop("NEO4J_DATA_DIR", None)
+    server_settings = Neo4jServerSettings.from_env(env)
+    server = LocalNeo4j(server_settings)
+    server.start()
+    settings = dataclasses.replace(
+        neo4j_settings,
+        neo4j_uri=server_settings.bolt_uri,
+        neo4j_password=server_settings.resolve_password(),
+        neo4j_external=False,
+        neo4j_database="neo4j",
+        neo4j_connection_timeout=2.0,
+        server=server_settings,
+    )
+    try:
+        yield server, settings
+    finally:
+        pid = server.pid()
+        if pid is not None:
+            # Its data is deleted next, so no graceful shutdown (saves ~10 s): our own PID only.
+            os.kill(pid, signal.SIGKILL)
+            server.stop()  # reaps it and removes the PID file
+        shutil.rmtree(server_settings.home, ignore_errors=True)
+
+
+def test_kill_9_mid_writes_leaves_whole_changes_with_their_events(crash_server):
+    server, settings = crash_server
+    with db.create_driver(settings) as driver:
+        db.init_schema(driver, "neo4j")
+        create_users(driver, "neo4j", [user_props(i) for i in USERS])
+    actions = [Action.REQUEST, Action.ACCEPT, Action.REMOVE, Action.CANCEL_REQUEST, Action.REJECT]
+    stop = threading.Event()
+    outcomes: list[tuple[float, str]] = []
+    unexpected: list[BaseException] = []
+    lock = threading.Lock()
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        with db.create_driver(settings) as drv:
+            graph = Graph(drv, "neo4j", query_timeout=5.0)
+            while not stop.is_set():
+                actor, other = rng.sample(USERS, 2)
+                try:
+                    graph.write(
+                        apply_change, actor, other, rng.choice(actions), dt.datetime.now(dt.UTC)
+                    )
+                    result = "ok"
+                except ActionNotAllowed:
+                    result = "refused"
+                except GraphUnavailable:
+                    result = "unavailable"
+                except BaseException as exc:  # noqa: BLE001 - anything else would be a 500
+                    with lock:
+                        unexpected.append(exc)
+                    return
+                with lock:
+                    outcomes.append((time.monotonic(), result))
+
+    threads = [threading.Thread(target=writer, args=(s,)) for s in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 30
+
+    def count(result: str, since: float = 0.0) -> int:
+        with lock:
+            return sum(1 for at, r in outcomes if r == result and at >= since)
+
+    while time.monotonic() < deadline and count("ok") < 30:
+        time.sleep(0.05)
+    os.kill(server.pid(), signal.SIGKILL)  # our throwaway instance, by its own PID file
+    killed_at = time.monotonic()
+    while time.monotonic() - killed_at < 20 and not count("unavailable", killed_at):
+        time.sleep(0.1)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert unexpected == []
+    assert count("ok") >= 30
+    assert count("unavailable", killed_at), "writes to a dead server must raise GraphUnavailable"
+
+    server.start()  # recovery
+    with db.create_driver(settings) as driver:
+        final = model.graph_states(driver, "neo4j")  # asserts the pair invariants
+        rows = driver.execute_query(
+            "MATCH (e:Event) RETURN e.id AS id, e.type AS type, e.from_user_id AS f, "
+            "e.to_user_id AS t ORDER BY e.id"
+        ).records
+    assert [r["id"] for r in rows] == list(range(1, len(rows) + 1))
+    replayed: dict = {}
+    for r in rows:
+        pair = (min(r["f"], r["t"]), max(r["f"], r["t"]))
+        replayed[pair] = model.replay(replayed.get(pair), r["type"], r["f"], r["t"])
+    assert {p: s for p, s in replayed.items() if s is not None} == final
