@@ -55,7 +55,14 @@ def gunicorn(app: str, port: int, workers: int, extra_env: dict | None = None):
         **(extra_env or {}),
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "service" / "gunicorn_conf.py"), app],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "service" / "ops" / "gunicorn_conf.py"),
+            app,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -15,6 +15,14 @@ from service.graph.errors import GraphUnavailable, UserNotFound
 
 log = logging.getLogger(__name__)
 
+# Above any user's possible number of connections (and far below 2**63).
+_FAR_OFFSET = 2**40
+
+# The suggestion endpoint's bound (api/suggestions_page): at most FRIENDS x FANOUT paths per
+# call; measured against the exact ranking in bench/RESULTS.md (issue 12).
+SUGGESTION_FRIENDS = 200
+SUGGESTION_FANOUT = 200
+
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
 
@@ -37,6 +45,8 @@ class Graph:
         database: str = "neo4j",
         query_timeout: float = 5.0,
         retry_time: float = 1.0,
+        suggestion_friends: int = SUGGESTION_FRIENDS,
+        suggestion_fanout: int = SUGGESTION_FANOUT,
     ):
         self.driver = driver
         self.database = database
@@ -44,6 +54,8 @@ class Graph:
         # The driver retries managed transactions for 30 s by default; a web request must
         # fail fast with 503 instead of holding its worker that long.
         self.retry_time = retry_time
+        self.suggestion_friends = suggestion_friends
+        self.suggestion_fanout = suggestion_fanout
 
     def _session(self):
         # Notifications off: e.g. "property key does not exist" for an optional property such
@@ -96,32 +108,64 @@ class Graph:
     def list_user_connections(
         self, user_id: int, viewer_id: int | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
-        """`(count, page)` of the user's connections from one read transaction."""
+        """`(count, page)` of the user's connections from one read transaction.
+
+        One round trip (api/connections_page: count, page, rows, counters, statuses); a page in
+        the older half of a long list takes a second one in the same transaction, read from
+        the oldest end of the index.
+        """
+        # Any offset past every possible count reads nothing; clamping keeps Cypher's
+        # 2 * offset + limit far from 64-bit overflow.
+        offset = min(offset, _FAR_OFFSET)
 
         def work(tx):
-            head = tx.run(cypher.query("api/count_user_connections"), user_id=user_id).single()
+            head = tx.run(
+                cypher.query("api/connections_page"),
+                user_id=user_id,
+                viewer_id=viewer_id,
+                offset=offset,
+                limit=limit,
+            ).single()
             if not head["found"]:
                 raise UserNotFound(user_id)
             count = head["count"]
-            if offset >= count:
-                # Past the end: nothing to fetch, and huge offsets never reach SKIP.
-                return count, []
-            ids = _page_ids(tx, user_id, count, offset, limit)
-            return count, _user_rows(tx, ids, viewer_id)
+            if not head["from_oldest"]:
+                return count, [_user_row(row) for row in head["rows"]]
+            end = min(offset + limit, count)
+            rows = tx.run(
+                cypher.query("api/connections_page_oldest"),
+                user_id=user_id,
+                viewer_id=viewer_id,
+                skip=count - end,
+                limit=end - offset,
+            ).single()["rows"]
+            return count, [_user_row(row) for row in rows]
 
         return self._read(work)
 
     def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
         """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.
 
-        Ranked by mutual connections, then id (the analysts' `suggestions` query), from one
-        read transaction; `connection_status` is relative to the user.
+        Ranked by mutual connections, then id, within a bounded neighbourhood (the user's
+        `suggestion_friends` newest connections, `suggestion_fanout` newest of each; exact
+        below that, see api/suggestions_page), in one round trip; `connection_status` is
+        relative to the user.
         """
+        # Cypher list indices are 32-bit; no ranking is anywhere near 2**30 long.
+        offset = min(offset, 2**30)
 
         def work(tx):
-            count, ranked = read_suggestions(tx, user_id, offset, limit)
-            # Same transaction: the ranked ids are active users (the query filters status).
-            return count, _user_rows(tx, [row["id"] for row in ranked], user_id)
+            record = tx.run(
+                cypher.query("api/suggestions_page"),
+                user_id=user_id,
+                offset=offset,
+                limit=limit,
+                friend_cap=self.suggestion_friends,
+                fanout=self.suggestion_fanout,
+            ).single()
+            if not record["found"]:
+                raise UserNotFound(user_id)
+            return record["count"], [_user_row(row) for row in record["rows"]]
 
         return self._read(work)
 
@@ -163,30 +207,6 @@ def read_suggestions(tx, user_id: int, skip: int, limit: int) -> tuple[int, list
     return total, [{"id": r["id"], "mutual_count": r["mutual_count"]} for r in page]
 
 
-def _page_ids(tx, user_id: int, count: int, offset: int, limit: int) -> list[int]:
-    """Ids on the page, read from whichever end of the user's index range is nearer.
-
-    Skipping index entries is the cost that grows with depth, so a page in the older half of
-    the list is read from the oldest end: no page skips more than half of a user's entries.
-    """
-    end = min(offset + limit, count)
-    if offset <= count - end:
-        rows = tx.run(
-            cypher.query("api/connection_page_newest"),
-            user_id=user_id,
-            skip=offset,
-            limit=end - offset,
-        )
-        return [row["id"] for row in rows]
-    rows = tx.run(
-        cypher.query("api/connection_page_oldest"),
-        user_id=user_id,
-        skip=count - end,
-        limit=end - offset,
-    )
-    return [row["id"] for row in rows][::-1]
-
-
 def _user_rows(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
     """Full User rows for `ids`, in that order, as the viewer sees them."""
     if not ids:
@@ -201,7 +221,7 @@ def _options(stored: dict) -> dict:
 
 
 def _user_row(record) -> dict:
-    """A plain dict with Python values, ready for `UserSchema.dump`."""
+    """A plain dict with Python values, ready for `UserSchema.dump` (from a record or a map)."""
     user = dict(record["user"])
     tags_json = user.get("tags_json")
     for name in _INTERNAL_PROPERTIES:

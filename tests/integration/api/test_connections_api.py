@@ -14,7 +14,7 @@ from falcon import testing
 from service.api.app import create_app
 from service.domain import auth
 from service.graph.store import Graph
-from tests.integration.seed import BASE, connect, create_users, request, user_props
+from tests.integration.seed import BASE, connect, create_users, reject, request, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
 HOST = "http://falconframework.org"  # Falcon's TestClient default host
@@ -275,6 +275,26 @@ def test_connection_status_is_relative_to_the_requester(client, db):
     assert [u["connection_status"] for u in anonymous] == [None] * 6
     own = client.simulate_get(PATH, headers=bearer(1)).json["results"]
     assert [u["connection_status"] for u in own] == ["connected"] * 6
+
+
+def test_rejected_requests_read_as_sent_to_the_sender_only(client, db):
+    # issue 10: a rejected request stays "sent" for its sender and vanishes for its receiver;
+    # the received counter skips it, the sent counter does not. Pages from either end agree.
+    driver, database = db
+    create_users(driver, database, [user_props(i) for i in range(1, 8)])
+    connect(driver, database, [(1, i, BASE + dt.timedelta(minutes=i)) for i in range(2, 7)])
+    request(driver, database, [(7, 2), (3, 7), (4, 2), (5, 6)])
+    reject(driver, database, [(7, 2), (3, 7)])
+    first = client.simulate_get(PATH, headers=bearer(7)).json["results"]
+    older_half = client.simulate_get(PATH, query_string="offset=3&limit=2", headers=bearer(7))
+    by_id = {u["id"]: u for u in first}
+    assert [u["id"] for u in first] == [6, 5, 4, 3, 2]
+    assert older_half.json["results"] == first[3:5]
+    assert by_id[2]["connection_status"] == "sent_connection_request"  # 7's rejected request
+    assert by_id[3]["connection_status"] is None  # 7 rejected 3's request
+    assert by_id[2]["connection_requests_received_counter"] == 1  # 4's, not 7's rejected one
+    assert by_id[3]["connection_requests_sent_counter"] == 1  # rejected, still sent
+    assert by_id[6]["connection_requests_received_counter"] == 1
 
 
 def test_email_is_private_to_the_user_and_staff(client, db):

@@ -32,3 +32,11 @@ def test_worker_exit_closes_the_workers_driver(monkeypatch):
     app = create_app(Settings(jwt_secret="x" * 32), graph=graph)
     load_conf(monkeypatch).worker_exit(None, SimpleNamespace(wsgi=app))
     assert closed == [True]
+
+
+def test_threaded_workers_keep_connections_alive_by_default(monkeypatch):
+    # sync workers answer `Connection: close`; gthread keeps the client's connection (issue 12)
+    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS", "GUNICORN_KEEPALIVE"):
+        monkeypatch.delenv(name, raising=False)
+    conf = load_conf(monkeypatch)
+    assert (conf.worker_class, conf.threads) == ("gthread", 4) and conf.keepalive > 0

@@ -1,0 +1,47 @@
+// One page of `$user_id`'s connections in one round trip: {found, count, from_oldest, rows}.
+// Params: $user_id: int, $viewer_id: int or null (the requester), $offset: int (clamped by the
+// caller to < 2^40, so the arithmetic below cannot overflow), $limit: int.
+// - found: false (count 0, no rows) when no active :User has that id.
+// - count: the degree store's out-degree, O(1) at any degree (= connections_counter).
+// - rows: the page, newest connection first, ties by user id ascending, read in index order
+//   (schema/connection_order) from the newest end; each row is {user, the three counters,
+//   connection_status} as in api/user_rows.
+// - from_oldest: true when the page lies in the older half of the list; then rows is empty and
+//   the caller reads it with api/connections_page_oldest in the same transaction, so no page
+//   skips more than half of a user's index entries (SKIP cannot depend on count in Cypher).
+OPTIONAL MATCH (u:User {id: $user_id})
+WHERE u.status = 'a'
+WITH u, CASE WHEN u IS NULL THEN 0 ELSE COUNT { (u)-[:CONNECTED_TO]->() } END AS count
+WITH u, count, $offset < count AND 2 * $offset + $limit > count AND $offset > 0 AS from_oldest
+CALL {
+  WITH u, count, from_oldest
+  WITH u WHERE u IS NOT NULL AND $offset < count AND NOT from_oldest
+  MATCH ()-[c:CONNECTED_TO]->(o)
+  WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
+  WITH c, o ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
+  SKIP $offset LIMIT $limit
+  RETURN collect(o) AS page
+}
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+CALL {
+  WITH page, viewer
+  UNWIND range(0, size(page) - 1) AS position
+  WITH page[position] AS o, viewer, position
+  ORDER BY position
+  RETURN collect({
+    user: o {.*},
+    connections_counter: COUNT { (o)-[:CONNECTED_TO]->() },
+    connection_requests_sent_counter: COUNT { (o)-[:CONNECTION_REQUEST]->() },
+    // a rejected request still counts as sent, but no longer as received (issue 10)
+    connection_requests_received_counter:
+      COUNT { (o)<-[r:CONNECTION_REQUEST]-() WHERE NOT coalesce(r.rejected, false) },
+    connection_status: CASE
+      WHEN viewer IS NULL OR viewer = o THEN null
+      WHEN EXISTS { (viewer)-[:CONNECTED_TO]->(o) } THEN 'connected'
+      WHEN EXISTS { (viewer)-[:CONNECTION_REQUEST]->(o) } THEN 'sent_connection_request'
+      WHEN EXISTS { (o)-[r:CONNECTION_REQUEST]->(viewer) WHERE NOT coalesce(r.rejected, false) }
+        THEN 'received_connection_request'
+    END
+  }) AS rows
+}
+RETURN u IS NOT NULL AS found, count, from_oldest, rows
