@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench bench-deep bench-peer venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -57,6 +57,14 @@ loadtest: $(LOADTEST_STAMP)
 bench: venv
 	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
 	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+
+# The 1M-user / 10M-connection graph in its own instance (`deep`, built once, reused while its
+# stamp matches): latency per kind of user, wrk throughput, suggestion recall. Needs wrk
+# (apt-get install -y wrk). See README "Benchmarks".
+bench-deep: venv
+	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python bench/deep.py --record
+	$(BIN)/python bench/suggestion_recall.py --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -70,6 +70,10 @@ def ensure_graph() -> Settings:
     if stamp.exists() and stamp.read_text() == STAMP:
         log(f"reusing the graph in {server_settings.home} ({STAMP})")
         server.start()
+        settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+        with db.create_driver(settings) as driver:
+            db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
+        return settings
     else:
         log(f"building the graph in {server_settings.home} (about 6-10 min; progress below)")
         server.stop()

@@ -4,6 +4,8 @@
 // Params: $user_id: int, $viewer_id: int or null, $skip: int (count - end of the page, counted
 // from the oldest), $limit: int (rows on the page).
 MATCH ()-[c:CONNECTED_TO]->(o)
+// a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
+USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
 WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
 WITH c, o ORDER BY c.owner ASC, c.created_at ASC, c.neg_other ASC
 SKIP $skip LIMIT $limit
