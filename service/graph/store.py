@@ -22,6 +22,7 @@ _FAR_OFFSET = 2**40
 # call; measured against the exact ranking in bench/RESULTS.md (issue 12).
 SUGGESTION_FRIENDS = 200
 SUGGESTION_FANOUT = 200
+SUGGESTION_SEEKS = 3_000  # index seeks counting big friends' mutuals exactly
 
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
@@ -47,6 +48,7 @@ class Graph:
         retry_time: float = 1.0,
         suggestion_friends: int = SUGGESTION_FRIENDS,
         suggestion_fanout: int = SUGGESTION_FANOUT,
+        suggestion_seeks: int = SUGGESTION_SEEKS,
     ):
         self.driver = driver
         self.database = database
@@ -56,6 +58,7 @@ class Graph:
         self.retry_time = retry_time
         self.suggestion_friends = suggestion_friends
         self.suggestion_fanout = suggestion_fanout
+        self.suggestion_seeks = suggestion_seeks
 
     def _session(self):
         # Notifications off: e.g. "property key does not exist" for an optional property such
@@ -162,6 +165,7 @@ class Graph:
                 limit=limit,
                 friend_cap=self.suggestion_friends,
                 fanout=self.suggestion_fanout,
+                seek_budget=self.suggestion_seeks,
             ).single()
             if not record["found"]:
                 raise UserNotFound(user_id)
