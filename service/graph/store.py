@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, NotificationMinimumSeverity, unit_of_work
@@ -24,6 +26,13 @@ SUGGESTION_FRIENDS = 200
 SUGGESTION_FANOUT = 200
 SUGGESTION_SEEKS = 3_000  # index seeks counting big friends' mutuals exactly
 
+# Deep pages of big users start from a cached index key instead of skipping from an end
+# (api/connection_anchors): one key every ANCHOR_EVERY entries, for users with at least
+# ANCHOR_MIN connections, trusted for ANCHOR_TTL seconds while count and newest entry agree.
+ANCHOR_EVERY = 1_000
+ANCHOR_MIN = 20_000
+ANCHOR_TTL = 300.0
+
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
 
@@ -35,6 +44,17 @@ def _one_line(exc: Exception) -> str:
 def _is_timeout(exc: Neo4jError) -> bool:
     code = exc.code or ""
     return "TransactionTimedOut" in code or code.endswith("Transaction.Terminated")
+
+
+@dataclass(frozen=True)
+class _Anchors:
+    """Every `every`-th key of one user's list, and what the list looked like then."""
+
+    count: int
+    newest: list
+    keys: list
+    every: int
+    taken: float
 
 
 class Graph:
@@ -49,6 +69,9 @@ class Graph:
         suggestion_friends: int = SUGGESTION_FRIENDS,
         suggestion_fanout: int = SUGGESTION_FANOUT,
         suggestion_seeks: int = SUGGESTION_SEEKS,
+        anchor_every: int = ANCHOR_EVERY,
+        anchor_min: int = ANCHOR_MIN,
+        anchor_ttl: float = ANCHOR_TTL,
     ):
         self.driver = driver
         self.database = database
@@ -59,6 +82,11 @@ class Graph:
         self.suggestion_friends = suggestion_friends
         self.suggestion_fanout = suggestion_fanout
         self.suggestion_seeks = suggestion_seeks
+        self.anchor_every = anchor_every
+        self.anchor_min = anchor_min
+        self.anchor_ttl = anchor_ttl
+        # user id -> _Anchors; per process (one Graph per worker), shared by its threads
+        self._anchors: dict[int, _Anchors] = {}
 
     def _session(self):
         # Notifications off: e.g. "property key does not exist" for an optional property such
@@ -113,15 +141,19 @@ class Graph:
     ) -> tuple[int, list[dict]]:
         """`(count, page)` of the user's connections from one read transaction.
 
-        One round trip (api/connections_page: count, page, rows, counters, statuses); a page in
-        the older half of a long list takes a second one in the same transaction, read from
-        the oldest end of the index.
+        One round trip (api/connections_page: count, page, rows, counters, statuses). Deep
+        pages of big users start from a cached anchor key (one round trip, checked against the
+        list's count and newest entry); without one, a page in the older half of a list takes
+        a second round trip reading from the oldest end, and a big user's anchors are built.
         """
         # Any offset past every possible count reads nothing; clamping keeps Cypher's
         # 2 * offset + limit far from 64-bit overflow.
         offset = min(offset, _FAR_OFFSET)
 
         def work(tx):
+            anchored = self._anchored_page(tx, user_id, viewer_id, offset, limit)
+            if anchored is not None:
+                return anchored
             head = tx.run(
                 cypher.query("api/connections_page"),
                 user_id=user_id,
@@ -132,6 +164,8 @@ class Graph:
             if not head["found"]:
                 raise UserNotFound(user_id)
             count = head["count"]
+            if count >= self.anchor_min and self.anchor_every <= offset < count:
+                self._take_anchors(tx, user_id)
             if not head["from_oldest"]:
                 return count, [_user_row(row) for row in head["rows"]]
             end = min(offset + limit, count)
@@ -145,6 +179,44 @@ class Graph:
             return count, [_user_row(row) for row in rows]
 
         return self._read(work)
+
+    def _anchored_page(self, tx, user_id, viewer_id, offset, limit):
+        """`(count, page)` from a cached anchor, or None when there is no valid one."""
+        anchors = self._anchors.get(user_id)
+        if anchors is None or offset < anchors.every or offset >= anchors.count:
+            return None
+        if time.monotonic() - anchors.taken > self.anchor_ttl:
+            self._anchors.pop(user_id, None)
+            return None
+        position = offset // anchors.every
+        anchor_at, anchor_neg = anchors.keys[position]
+        record = tx.run(
+            cypher.query("api/connections_page_anchored"),
+            user_id=user_id,
+            viewer_id=viewer_id,
+            anchor_at=anchor_at,
+            anchor_neg=anchor_neg,
+            skip=offset - position * anchors.every,
+            limit=limit,
+        ).single()
+        # A live write adds a connection at the newest end or removes one (the count moves):
+        # either way the anchors' positions are off, so they are dropped and rebuilt.
+        if record is None or (record["count"], record["newest"]) != (anchors.count, anchors.newest):
+            self._anchors.pop(user_id, None)
+            return None
+        return record["count"], [_user_row(row) for row in record["rows"]]
+
+    def _take_anchors(self, tx, user_id: int) -> None:
+        record = tx.run(
+            cypher.query("api/connection_anchors"), user_id=user_id, every=self.anchor_every
+        ).single()
+        self._anchors[user_id] = _Anchors(
+            count=record["count"],
+            newest=record["newest"],
+            keys=record["anchors"],
+            every=self.anchor_every,
+            taken=time.monotonic(),
+        )
 
     def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
         """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.

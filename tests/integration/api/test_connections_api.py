@@ -102,6 +102,24 @@ def test_every_offset_and_limit_matches_the_ground_truth(graph, star):
             assert [u["id"] for u in page] == star[offset : offset + limit], (offset, limit)
 
 
+def test_anchored_deep_pages_match_the_ground_truth_and_follow_writes(graph, star, db):
+    # Big users' deep pages start from cached anchors (here: every 4th entry, from 10
+    # connections); every page must equal the plain read, before and after the list changes.
+    driver, database = db
+    anchored = Graph(driver, database, anchor_every=4, anchor_min=10)
+    for limit in (1, 3, 7):
+        for offset in range(0, len(star) + 2):
+            count, page = anchored.list_user_connections(1, 7, offset, limit)
+            assert (count, [u["id"] for u in page]) == (len(star), star[offset : offset + limit])
+    assert 1 in anchored._anchors  # the deep pages above used (and built) anchors
+    # a newer connection shifts every position by one; the anchors must not serve stale pages
+    create_users(driver, database, [user_props(30)])
+    connect(driver, database, [(1, 30, BASE + dt.timedelta(days=30))])
+    for offset in range(0, len(star) + 2):
+        _, page = anchored.list_user_connections(1, None, offset, 3)
+        assert [u["id"] for u in page] == ([30] + star)[offset : offset + 3], offset
+
+
 def test_order_is_newest_first_with_id_tie_break(client, star):
     body = client.simulate_get(PATH, params={"limit": 6}).json
     assert ids(body) == [23, 24, 20, 21, 22, 17]
