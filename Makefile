@@ -66,5 +66,16 @@ bench-deep: venv
 	$(BIN)/python bench/deep.py --record
 	$(BIN)/python bench/suggestion_recall.py --record
 
+PEER_STAMP := $(VENV)/.installed-peer
+
+$(PEER_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,peer]'
+	@touch $(PEER_STAMP)
+
+# PostgreSQL on the same deep graph, side by side with ours (bench-only; needs root for apt).
+bench-peer: $(PEER_STAMP)
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
+	$(BIN)/python bench/peer.py --record
+
 clean:
 	rm -rf $(VENV) .pytest_cache
