@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from common import ROOT, record
-from harness import _percentile
+from harness import _percentile, run
 
 from service.config import Neo4jServerSettings, Settings
 from service.graph import cypher, db
@@ -294,10 +294,24 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
     }
     results: dict[tuple[str, int], list] = {}
     port = int(os.environ.get("BENCH_APP_PORT", "8061"))
+    user_ids = [r["id"] for r in records]
+    ceiling = "graph layer alone (N processes, no HTTP)"
+
+    def graph_call(seed):
+        rng = random.Random(seed)
+        graph = Graph(db.create_driver(settings), settings.neo4j_database)
+        return lambda i: graph.list_user_connections(rng.choice(user_ids), None, 0, 20)
+
     for round_ in range(args.rounds):
-        order = list(variants.items())
+        order = [*variants.items(), (ceiling, (None, {}))]
         order = order[round_ % len(order) :] + order[: round_ % len(order)]
         for name, (tree, extra) in order:
+            if tree is None:
+                for conns in (2, 4, 8):
+                    r = run(name, graph_call, processes=conns, seconds=args.seconds)
+                    results.setdefault((name, conns), []).append((r.rps, r.p50_ms, r.p99_ms))
+                    log(f"round {round_ + 1} {name} N={conns}: {results[(name, conns)][-1]}")
+                continue
             proc = serve(tree, port, {**app_env, **extra})
             try:
                 base = f"http://127.0.0.1:{port}"
@@ -315,7 +329,7 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
         "|---|---|---|---|---|---|",
     ]
     baseline = f"{args.baseline_ref} (sync workers)"
-    for name in variants:
+    for name in [*variants, ceiling]:
         for conns in (2, 4, 8):
             runs = sorted(results[(name, conns)])
             rps, p50, p99 = runs[len(runs) // 2]

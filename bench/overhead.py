@@ -33,7 +33,9 @@ def raw_driver_call(cfg, user_ids, seed):
 
     def work(tx, user_id):
         # the endpoint's one round trip (page 1 never needs the oldest-end second query)
-        return tx.run(page_q, user_id=user_id, viewer_id=None, offset=0, limit=LIMIT).single()
+        return tx.run(
+            page_q, user_id=user_id, viewer_id=None, offset=0, limit=LIMIT, oldest_from=1000
+        ).single()
 
     def call(i):
         with driver.session(database=cfg.neo4j_database) as session:

@@ -1,6 +1,7 @@
 // One page of `$user_id`'s connections in one round trip: {found, count, from_oldest, rows}.
 // Params: $user_id: int, $viewer_id: int or null (the requester), $offset: int (clamped by the
-// caller to < 2^40, so the arithmetic below cannot overflow), $limit: int.
+// caller to < 2^40, so the arithmetic below cannot overflow), $limit: int, $oldest_from: int
+// (lists at least this long read older-half pages from the oldest end).
 // - found: false (count 0, no rows) when no active :User has that id.
 // - count: the degree store's out-degree, O(1) at any degree (= connections_counter).
 // - rows: the page, newest connection first, ties by user id ascending, read in index order
@@ -12,7 +13,10 @@
 OPTIONAL MATCH (u:User {id: $user_id})
 WHERE u.status = 'a'
 WITH u, CASE WHEN u IS NULL THEN 0 ELSE COUNT { (u)-[:CONNECTED_TO]->() } END AS count
-WITH u, count, $offset < count AND 2 * $offset + $limit > count AND $offset > 0 AS from_oldest
+// short lists are skipped from the newest end: a second round trip costs more than that skip
+WITH u, count,
+     $offset < count AND 2 * $offset + $limit > count AND $offset > 0 AND count >= $oldest_from
+       AS from_oldest
 CALL {
   WITH u, count, from_oldest
   WITH u WHERE u IS NOT NULL AND $offset < count AND NOT from_oldest

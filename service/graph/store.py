@@ -32,6 +32,9 @@ SUGGESTION_SEEKS = 3_000  # index seeks counting big friends' mutuals exactly
 ANCHOR_EVERY = 1_000
 ANCHOR_MIN = 20_000
 ANCHOR_TTL = 300.0
+# Older-half pages of lists this long are read from the oldest end (a second round trip);
+# shorter lists skip from the newest end, which costs less than that round trip.
+OLDEST_FROM = 1_000
 
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
@@ -72,6 +75,7 @@ class Graph:
         anchor_every: int = ANCHOR_EVERY,
         anchor_min: int = ANCHOR_MIN,
         anchor_ttl: float = ANCHOR_TTL,
+        oldest_from: int = OLDEST_FROM,
     ):
         self.driver = driver
         self.database = database
@@ -85,6 +89,7 @@ class Graph:
         self.anchor_every = anchor_every
         self.anchor_min = anchor_min
         self.anchor_ttl = anchor_ttl
+        self.oldest_from = oldest_from
         # user id -> _Anchors; per process (one Graph per worker), shared by its threads
         self._anchors: dict[int, _Anchors] = {}
 
@@ -160,6 +165,7 @@ class Graph:
                 viewer_id=viewer_id,
                 offset=offset,
                 limit=limit,
+                oldest_from=self.oldest_from,
             ).single()
             if not head["found"]:
                 raise UserNotFound(user_id)

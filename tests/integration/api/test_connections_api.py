@@ -93,8 +93,11 @@ def test_full_page_through_equals_ground_truth(client, star):
     assert pages == 6
 
 
-def test_every_offset_and_limit_matches_the_ground_truth(graph, star):
-    # Pages in the older half are read from the other end of the index: check every boundary.
+@pytest.mark.parametrize("oldest_from", [0, 1000])
+def test_every_offset_and_limit_matches_the_ground_truth(db, star, oldest_from):
+    # Pages in the older half of long lists are read from the other end of the index (here
+    # every list is long with oldest_from=0): check every boundary both ways.
+    graph = Graph(*db, oldest_from=oldest_from)
     for limit in (1, 2, 7, 13, 26, 30):
         for offset in range(0, len(star) + 2):
             count, page = graph.list_user_connections(1, None, offset, limit)
@@ -305,6 +308,8 @@ def test_rejected_requests_read_as_sent_to_the_sender_only(client, db):
     reject(driver, database, [(7, 2), (3, 7)])
     first = client.simulate_get(PATH, headers=bearer(7)).json["results"]
     older_half = client.simulate_get(PATH, query_string="offset=3&limit=2", headers=bearer(7))
+    _, from_oldest = Graph(driver, database, oldest_from=0).list_user_connections(1, 7, 3, 2)
+    assert [u["connection_status"] for u in from_oldest] == [None, "sent_connection_request"]
     by_id = {u["id"]: u for u in first}
     assert [u["id"] for u in first] == [6, 5, 4, 3, 2]
     assert older_half.json["results"] == first[3:5]
