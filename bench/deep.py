@@ -285,7 +285,10 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
     paths = OUT / "paths.txt"
     paths.write_text("".join(f"/api/v2/user/{r['id']}/connections/?limit=20\n" for r in records))
     variants = {
-        "this branch (gthread, keep-alive)": (ROOT, {}),
+        "this branch, gthread workers (keep-alive)": (
+            ROOT,
+            {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4"},
+        ),
         "this branch, sync workers": (
             ROOT,
             {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
@@ -344,7 +347,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--baseline-ref", default="main")
     parser.add_argument("--skip-http", action="store_true")

@@ -34,9 +34,12 @@ def test_worker_exit_closes_the_workers_driver(monkeypatch):
     assert closed == [True]
 
 
-def test_threaded_workers_keep_connections_alive_by_default(monkeypatch):
-    # sync workers answer `Connection: close`; gthread keeps the client's connection (issue 12)
-    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS", "GUNICORN_KEEPALIVE"):
-        monkeypatch.delenv(name, raising=False)
-    conf = load_conf(monkeypatch)
-    assert (conf.worker_class, conf.threads) == ("gthread", 4) and conf.keepalive > 0
+def test_worker_class_threads_and_keepalive_from_env(monkeypatch):
+    # gthread keeps the client's connection alive; sync (the default) answers Connection: close
+    conf = load_conf(
+        monkeypatch, GUNICORN_WORKER_CLASS="gthread", GUNICORN_THREADS="4", GUNICORN_KEEPALIVE="7"
+    )
+    assert (conf.worker_class, conf.threads, conf.keepalive) == ("gthread", 4, 7)
+    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name)
+    assert (load_conf(monkeypatch).worker_class, load_conf(monkeypatch).threads) == ("sync", 1)
