@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench bench-deep bench-recall bench-peer venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -60,6 +60,28 @@ loadtest: $(LOADTEST_STAMP)
 bench: venv
 	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
 	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+
+# The 1M-user / 10M-connection graph in its own instance (`deep`, built once, reused while its
+# stamp matches): latency per kind of user and wrk throughput. Needs wrk (apt-get install -y
+# wrk). bench-recall: the suggestions' recall@20 against the exact answers (~25 min: the exact
+# query takes minutes for the supernodes). See README "Benchmarks".
+bench-deep: venv
+	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python bench/deep.py --record
+
+bench-recall: venv
+	$(BIN)/python bench/suggestion_recall.py --record
+
+PEER_STAMP := $(VENV)/.installed-peer
+
+$(PEER_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,peer]'
+	@touch $(PEER_STAMP)
+
+# PostgreSQL on the same deep graph, side by side with ours (bench-only; needs root for apt).
+bench-peer: $(PEER_STAMP)
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
+	$(BIN)/python bench/peer.py --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -29,14 +29,13 @@ def raw_driver_call(cfg, user_ids, seed):
     row shaping or serialization (records are fetched and dropped)."""
     rng = random.Random(seed)
     driver = db.create_driver(cfg)
-    count_q = cypher.query("api/count_user_connections")
-    page_q = cypher.query("api/connection_page_newest")
-    rows_q = cypher.query("api/user_rows")
+    page_q = cypher.query("api/connections_page")
 
     def work(tx, user_id):
-        count = tx.run(count_q, user_id=user_id).single()["count"]
-        ids = [r["id"] for r in tx.run(page_q, user_id=user_id, skip=0, limit=min(LIMIT, count))]
-        return count, list(tx.run(rows_q, ids=ids, viewer_id=None)) if ids else []
+        # the endpoint's one round trip (page 1 never needs the oldest-end second query)
+        return tx.run(
+            page_q, user_id=user_id, viewer_id=None, offset=0, limit=LIMIT, oldest_from=1000
+        ).single()
 
     def call(i):
         with driver.session(database=cfg.neo4j_database) as session:

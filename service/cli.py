@@ -471,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--supernodes", type=int, default=0, help="users with a huge degree")
     gen.add_argument(
-        "--supernode-degree", type=int, default=0, help="expected degree of each supernode"
+        "--supernode-degree", type=int, default=0, help="connections of each supernode (within 5%%)"
     )
     gen.add_argument(
         "--request-share",

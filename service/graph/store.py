@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, NotificationMinimumSeverity, unit_of_work
@@ -15,6 +17,25 @@ from service.graph import lifecycle as lifecycle_tx
 from service.graph.errors import GraphUnavailable, UserNotFound
 
 log = logging.getLogger(__name__)
+
+# Above any user's possible number of connections (and far below 2**63).
+_FAR_OFFSET = 2**40
+
+# The suggestion endpoint's bound (api/suggestions_page): at most FRIENDS x FANOUT paths per
+# call; measured against the exact ranking in bench/RESULTS.md (issue 12).
+SUGGESTION_FRIENDS = 200
+SUGGESTION_FANOUT = 200
+SUGGESTION_SEEKS = 3_000  # index seeks counting big friends' mutuals exactly
+
+# Deep pages of big users start from a cached index key instead of skipping from an end
+# (api/connection_anchors): one key every ANCHOR_EVERY entries, for users with at least
+# ANCHOR_MIN connections, trusted for ANCHOR_TTL seconds while count and newest entry agree.
+ANCHOR_EVERY = 1_000
+ANCHOR_MIN = 20_000
+ANCHOR_TTL = 300.0
+# Older-half pages of lists this long are read from the oldest end (a second round trip);
+# shorter lists skip from the newest end, which costs less than that round trip.
+OLDEST_FROM = 1_000
 
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
@@ -35,6 +56,17 @@ def _is_timeout(exc: Neo4jError) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Anchors:
+    """Every `every`-th key of one user's list, and what the list looked like then."""
+
+    count: int
+    newest: list
+    keys: list
+    every: int
+    taken: float
+
+
 class Graph:
     """The graph layer over one driver; reads go through managed read transactions."""
 
@@ -45,6 +77,13 @@ class Graph:
         query_timeout: float = 5.0,
         retry_time: float = 1.0,
         write_retry_time: float = 5.0,
+        suggestion_friends: int = SUGGESTION_FRIENDS,
+        suggestion_fanout: int = SUGGESTION_FANOUT,
+        suggestion_seeks: int = SUGGESTION_SEEKS,
+        anchor_every: int = ANCHOR_EVERY,
+        anchor_min: int = ANCHOR_MIN,
+        anchor_ttl: float = ANCHOR_TTL,
+        oldest_from: int = OLDEST_FROM,
     ):
         self.driver = driver
         self.database = database
@@ -55,6 +94,15 @@ class Graph:
         # Writes on the same pair queue on the users' locks and a deadlock is retried: give
         # them longer than reads, still well under gunicorn's worker timeout.
         self.write_retry_time = write_retry_time
+        self.suggestion_friends = suggestion_friends
+        self.suggestion_fanout = suggestion_fanout
+        self.suggestion_seeks = suggestion_seeks
+        self.anchor_every = anchor_every
+        self.anchor_min = anchor_min
+        self.anchor_ttl = anchor_ttl
+        self.oldest_from = oldest_from
+        # user id -> _Anchors; per process (one Graph per worker), shared by its threads
+        self._anchors: dict[int, _Anchors] = {}
 
     def _session(self, retry_time: float | None = None):
         # Notifications off: e.g. "property key does not exist" for an optional property such
@@ -122,32 +170,110 @@ class Graph:
     def list_user_connections(
         self, user_id: int, viewer_id: int | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
-        """`(count, page)` of the user's connections from one read transaction."""
+        """`(count, page)` of the user's connections from one read transaction.
+
+        One round trip (api/connections_page: count, page, rows, counters, statuses). Deep
+        pages of big users start from a cached anchor key (one round trip, checked against the
+        list's count and newest entry); without one, a page in the older half of a list takes
+        a second round trip reading from the oldest end, and a big user's anchors are built.
+        """
+        # Any offset past every possible count reads nothing; clamping keeps Cypher's
+        # 2 * offset + limit far from 64-bit overflow.
+        offset = min(offset, _FAR_OFFSET)
 
         def work(tx):
-            head = tx.run(cypher.query("api/count_user_connections"), user_id=user_id).single()
+            anchored = self._anchored_page(tx, user_id, viewer_id, offset, limit)
+            if anchored is not None:
+                return anchored
+            head = tx.run(
+                cypher.query("api/connections_page"),
+                user_id=user_id,
+                viewer_id=viewer_id,
+                offset=offset,
+                limit=limit,
+                oldest_from=self.oldest_from,
+            ).single()
             if not head["found"]:
                 raise UserNotFound(user_id)
             count = head["count"]
-            if offset >= count:
-                # Past the end: nothing to fetch, and huge offsets never reach SKIP.
-                return count, []
-            ids = _page_ids(tx, user_id, count, offset, limit)
-            return count, _user_rows(tx, ids, viewer_id)
+            if count >= self.anchor_min and self.anchor_every <= offset < count:
+                self._take_anchors(tx, user_id)
+            if not head["from_oldest"]:
+                return count, [_user_row(row) for row in head["rows"]]
+            end = min(offset + limit, count)
+            rows = tx.run(
+                cypher.query("api/connections_page_oldest"),
+                user_id=user_id,
+                viewer_id=viewer_id,
+                skip=count - end,
+                limit=end - offset,
+            ).single()["rows"]
+            return count, [_user_row(row) for row in rows]
 
         return self._read(work)
+
+    def _anchored_page(self, tx, user_id, viewer_id, offset, limit):
+        """`(count, page)` from a cached anchor, or None when there is no valid one."""
+        anchors = self._anchors.get(user_id)
+        if anchors is None or offset < anchors.every or offset >= anchors.count:
+            return None
+        if time.monotonic() - anchors.taken > self.anchor_ttl:
+            self._anchors.pop(user_id, None)
+            return None
+        position = offset // anchors.every
+        anchor_at, anchor_neg = anchors.keys[position]
+        record = tx.run(
+            cypher.query("api/connections_page_anchored"),
+            user_id=user_id,
+            viewer_id=viewer_id,
+            anchor_at=anchor_at,
+            anchor_neg=anchor_neg,
+            skip=offset - position * anchors.every,
+            limit=limit,
+        ).single()
+        # A live write adds a connection at the newest end or removes one (the count moves):
+        # either way the anchors' positions are off, so they are dropped and rebuilt.
+        if record is None or (record["count"], record["newest"]) != (anchors.count, anchors.newest):
+            self._anchors.pop(user_id, None)
+            return None
+        return record["count"], [_user_row(row) for row in record["rows"]]
+
+    def _take_anchors(self, tx, user_id: int) -> None:
+        record = tx.run(
+            cypher.query("api/connection_anchors"), user_id=user_id, every=self.anchor_every
+        ).single()
+        self._anchors[user_id] = _Anchors(
+            count=record["count"],
+            newest=record["newest"],
+            keys=record["anchors"],
+            every=self.anchor_every,
+            taken=time.monotonic(),
+        )
 
     def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
         """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.
 
-        Ranked by mutual connections, then id (the analysts' `suggestions` query), from one
-        read transaction; `connection_status` is relative to the user.
+        Ranked by mutual connections, then id, within a bounded neighbourhood (the user's
+        `suggestion_friends` newest connections, `suggestion_fanout` newest of each; exact
+        below that, see api/suggestions_page), in one round trip; `connection_status` is
+        relative to the user.
         """
+        # Cypher list indices are 32-bit; no ranking is anywhere near 2**30 long.
+        offset = min(offset, 2**30)
 
         def work(tx):
-            count, ranked = read_suggestions(tx, user_id, offset, limit)
-            # Same transaction: the ranked ids are active users (the query filters status).
-            return count, _user_rows(tx, [row["id"] for row in ranked], user_id)
+            record = tx.run(
+                cypher.query("api/suggestions_page"),
+                user_id=user_id,
+                offset=offset,
+                limit=limit,
+                friend_cap=self.suggestion_friends,
+                fanout=self.suggestion_fanout,
+                seek_budget=self.suggestion_seeks,
+            ).single()
+            if not record["found"]:
+                raise UserNotFound(user_id)
+            return record["count"], [_user_row(row) for row in record["rows"]]
 
         return self._read(work)
 
@@ -244,30 +370,6 @@ def read_suggestions(tx, user_id: int, skip: int, limit: int) -> tuple[int, list
     return total, [{"id": r["id"], "mutual_count": r["mutual_count"]} for r in page]
 
 
-def _page_ids(tx, user_id: int, count: int, offset: int, limit: int) -> list[int]:
-    """Ids on the page, read from whichever end of the user's index range is nearer.
-
-    Skipping index entries is the cost that grows with depth, so a page in the older half of
-    the list is read from the oldest end: no page skips more than half of a user's entries.
-    """
-    end = min(offset + limit, count)
-    if offset <= count - end:
-        rows = tx.run(
-            cypher.query("api/connection_page_newest"),
-            user_id=user_id,
-            skip=offset,
-            limit=end - offset,
-        )
-        return [row["id"] for row in rows]
-    rows = tx.run(
-        cypher.query("api/connection_page_oldest"),
-        user_id=user_id,
-        skip=count - end,
-        limit=end - offset,
-    )
-    return [row["id"] for row in rows][::-1]
-
-
 def _user_rows(tx, ids: list[int], viewer_id: int | None) -> list[dict]:
     """Full User rows for `ids`, in that order, as the viewer sees them."""
     if not ids:
@@ -304,7 +406,7 @@ def _options(stored: dict) -> dict:
 
 
 def _user_row(record) -> dict:
-    """A plain dict with Python values, ready for `UserSchema.dump`."""
+    """A plain dict with Python values, ready for `UserSchema.dump` (from a record or a map)."""
     user = dict(record["user"])
     tags_json = user.get("tags_json")
     for name in _INTERNAL_PROPERTIES:

@@ -69,3 +69,13 @@ def request(driver, database: str, pairs: list[tuple[int, int]]) -> None:
         rows=[list(p) for p in pairs],
         database_=database,
     )
+
+
+def reject(driver, database: str, pairs: list[tuple[int, int]]) -> None:
+    """Mark the requests from -> to as rejected by their receiver (issue 10's model)."""
+    driver.execute_query(
+        "UNWIND $rows AS row MATCH (:User {id: row[0]})-[r:CONNECTION_REQUEST]->(:User {id: row[1]}) "
+        "SET r.rejected = true",
+        rows=[list(p) for p in pairs],
+        database_=database,
+    )

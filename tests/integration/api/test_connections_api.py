@@ -14,7 +14,7 @@ from falcon import testing
 from service.api.app import create_app
 from service.domain import auth
 from service.graph.store import Graph
-from tests.integration.seed import BASE, connect, create_users, request, user_props
+from tests.integration.seed import BASE, connect, create_users, reject, request, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
 HOST = "http://falconframework.org"  # Falcon's TestClient default host
@@ -93,13 +93,34 @@ def test_full_page_through_equals_ground_truth(client, star):
     assert pages == 6
 
 
-def test_every_offset_and_limit_matches_the_ground_truth(graph, star):
-    # Pages in the older half are read from the other end of the index: check every boundary.
+@pytest.mark.parametrize("oldest_from", [0, 1000])
+def test_every_offset_and_limit_matches_the_ground_truth(db, star, oldest_from):
+    # Pages in the older half of long lists are read from the other end of the index (here
+    # every list is long with oldest_from=0): check every boundary both ways.
+    graph = Graph(*db, oldest_from=oldest_from)
     for limit in (1, 2, 7, 13, 26, 30):
         for offset in range(0, len(star) + 2):
             count, page = graph.list_user_connections(1, None, offset, limit)
             assert count == len(star)
             assert [u["id"] for u in page] == star[offset : offset + limit], (offset, limit)
+
+
+def test_anchored_deep_pages_match_the_ground_truth_and_follow_writes(graph, star, db):
+    # Big users' deep pages start from cached anchors (here: every 4th entry, from 10
+    # connections); every page must equal the plain read, before and after the list changes.
+    driver, database = db
+    anchored = Graph(driver, database, anchor_every=4, anchor_min=10)
+    for limit in (1, 3, 7):
+        for offset in range(0, len(star) + 2):
+            count, page = anchored.list_user_connections(1, 7, offset, limit)
+            assert (count, [u["id"] for u in page]) == (len(star), star[offset : offset + limit])
+    assert 1 in anchored._anchors  # the deep pages above used (and built) anchors
+    # a newer connection shifts every position by one; the anchors must not serve stale pages
+    create_users(driver, database, [user_props(30)])
+    connect(driver, database, [(1, 30, BASE + dt.timedelta(days=30))])
+    for offset in range(0, len(star) + 2):
+        _, page = anchored.list_user_connections(1, None, offset, 3)
+        assert [u["id"] for u in page] == ([30] + star)[offset : offset + 3], offset
 
 
 def test_order_is_newest_first_with_id_tie_break(client, star):
@@ -275,6 +296,28 @@ def test_connection_status_is_relative_to_the_requester(client, db):
     assert [u["connection_status"] for u in anonymous] == [None] * 6
     own = client.simulate_get(PATH, headers=bearer(1)).json["results"]
     assert [u["connection_status"] for u in own] == ["connected"] * 6
+
+
+def test_rejected_requests_read_as_sent_to_the_sender_only(client, db):
+    # issue 10: a rejected request stays "sent" for its sender and vanishes for its receiver;
+    # the received counter skips it, the sent counter does not. Pages from either end agree.
+    driver, database = db
+    create_users(driver, database, [user_props(i) for i in range(1, 8)])
+    connect(driver, database, [(1, i, BASE + dt.timedelta(minutes=i)) for i in range(2, 7)])
+    request(driver, database, [(7, 2), (3, 7), (4, 2), (5, 6)])
+    reject(driver, database, [(7, 2), (3, 7)])
+    first = client.simulate_get(PATH, headers=bearer(7)).json["results"]
+    older_half = client.simulate_get(PATH, query_string="offset=3&limit=2", headers=bearer(7))
+    _, from_oldest = Graph(driver, database, oldest_from=0).list_user_connections(1, 7, 3, 2)
+    assert [u["connection_status"] for u in from_oldest] == [None, "sent_connection_request"]
+    by_id = {u["id"]: u for u in first}
+    assert [u["id"] for u in first] == [6, 5, 4, 3, 2]
+    assert older_half.json["results"] == first[3:5]
+    assert by_id[2]["connection_status"] == "sent_connection_request"  # 7's rejected request
+    assert by_id[3]["connection_status"] is None  # 7 rejected 3's request
+    assert by_id[2]["connection_requests_received_counter"] == 1  # 4's, not 7's rejected one
+    assert by_id[3]["connection_requests_sent_counter"] == 1  # rejected, still sent
+    assert by_id[6]["connection_requests_received_counter"] == 1
 
 
 def test_email_is_private_to_the_user_and_staff(client, db):

@@ -10,6 +10,7 @@ import pytest
 from falcon import testing
 
 from service.api.app import create_app
+from service.graph.store import Graph
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
@@ -188,3 +189,63 @@ def test_follow_mode_is_403(client, seeded):
 def test_bad_params_are_400(client, query):
     resp = client.simulate_get(PATH, query_string=query, headers=bearer(1))
     assert resp.status_code == 400 and query.split("=")[0] in resp.json["errors"]
+
+
+def bounded_suggestions(user: int, friend_cap: int, fanout: int, seeks: bool) -> list[int]:
+    """The bounded ranking in Python: newest `friend_cap` friends, newest `fanout` of each.
+
+    Every connection here has the same created_at, so "newest" means lowest id first. With
+    seeks (a budget far above this graph's paths), a big friend's mutuals count exactly;
+    without, through its sampled paths only.
+    """
+    friends: dict[int, set[int]] = {}
+    for a, b in EDGES:
+        friends.setdefault(a, set()).add(b)
+        friends.setdefault(b, set()).add(a)
+    pending = {frozenset(pair) for pair in REQUESTS}
+    mine = friends.get(user, set())
+    considered = sorted(mine)[:friend_cap]
+    reached = {s for f in considered for s in sorted(friends[f])[:fanout]}
+    mutual = {
+        s: sum(
+            1
+            for f in considered
+            if s
+            in (friends[f] if seeks and len(friends[f]) > fanout else sorted(friends[f])[:fanout])
+        )
+        for s in reached
+    }
+    keep = [
+        s
+        for s in reached
+        if s != user and s not in mine and s not in INACTIVE and frozenset((user, s)) not in pending
+    ]
+    return sorted(keep, key=lambda s: (-mutual[s], s))
+
+
+@pytest.mark.parametrize("seeks", [0, 3000])
+@pytest.mark.parametrize("friend_cap,fanout", [(1, 1), (2, 3), (3, 2), (4, 100), (100, 4)])
+def test_bounded_neighbourhood_ranks_and_counts_within_the_bound(seeded, friend_cap, fanout, seeks):
+    graph = Graph(
+        seeded.driver,
+        seeded.database,
+        suggestion_friends=friend_cap,
+        suggestion_fanout=fanout,
+        suggestion_seeks=seeks,
+    )
+    for user in ACTIVE:
+        expected = bounded_suggestions(user, friend_cap, fanout, seeks=seeks > 0)
+        count, page = graph.suggest_users(user, 0, 100)
+        assert (count, [u["id"] for u in page]) == (len(expected), expected), user
+        paged = [
+            u["id"]
+            for offset in range(0, count + 2, 2)
+            for u in graph.suggest_users(user, offset, 2)[1]
+        ]
+        assert paged == expected, user  # pages slice the same ranking; count matches them
+
+
+def test_default_bound_is_exact_on_small_graphs(seeded):
+    # at most SUGGESTION_FRIENDS friends with at most SUGGESTION_FANOUT each: nothing is cut
+    for user in ACTIVE:
+        assert [u["id"] for u in seeded.suggest_users(user, 0, 100)[1]] == ranked_suggestions(user)

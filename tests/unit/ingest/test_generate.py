@@ -121,3 +121,18 @@ def test_iso_matches_strftime(epoch):
     from service.ingest.generate import iso
 
     assert iso(epoch) == dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("degree", [2000, 8000])
+def test_supernodes_get_the_connections_they_asked_for(degree):
+    # min(1, w·w'/S) clips a supernode's pairs with hubs; its weight compensates (within 5%)
+    cfg = GeneratorConfig(users=20000, avg_degree=20, supernodes=3, supernode_degree=degree)
+    connections = collections.Counter()
+    for a, b, _, is_request in generate_pairs(cfg):
+        if not is_request:
+            connections[a] += 1
+            connections[b] += 1
+    for hub in supernode_ids(cfg):
+        assert abs(connections[hub] - degree) <= 0.05 * degree
+    body = sorted(d for user, d in connections.items() if user not in supernode_ids(cfg))
+    assert body[len(body) // 2] < sum(body) / len(body) < body[-1] / 5  # power-law body kept

@@ -32,3 +32,14 @@ def test_worker_exit_closes_the_workers_driver(monkeypatch):
     app = create_app(Settings(jwt_secret="x" * 32), graph=graph)
     load_conf(monkeypatch).worker_exit(None, SimpleNamespace(wsgi=app))
     assert closed == [True]
+
+
+def test_worker_class_threads_and_keepalive_from_env(monkeypatch):
+    # gthread keeps the client's connection alive; sync (the default) answers Connection: close
+    conf = load_conf(
+        monkeypatch, GUNICORN_WORKER_CLASS="gthread", GUNICORN_THREADS="4", GUNICORN_KEEPALIVE="7"
+    )
+    assert (conf.worker_class, conf.threads, conf.keepalive) == ("gthread", 4, 7)
+    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name)
+    assert (load_conf(monkeypatch).worker_class, load_conf(monkeypatch).threads) == ("sync", 1)

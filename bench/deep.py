@@ -1,0 +1,373 @@
+"""`make bench-deep`: the 1M-user / 10M-connection graph, every kind of user, one table.
+
+Builds the graph once in its own managed instance (`deep`, ports BENCH_BOLT_PORT/BENCH_HTTP_PORT,
+heap 2g / page cache 4g by default) and reuses it while its stamp (generator version + options)
+matches. Then, in one run: graph-layer latency (p50/p99) of page 1, deep offsets and suggestions
+for median-degree, p99-degree and supernode users; HTTP throughput with wrk at 2/4/8
+connections for the endpoint as it is (gthread + keep-alive), the same code under sync workers,
+and main's code (the baseline tree, `git archive main`), in rotating order.
+
+    .venv/bin/python bench/deep.py [--record] [--seconds 8] [--rounds 2] [--baseline-ref main]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, record
+from harness import _percentile, run
+
+from service.config import Neo4jServerSettings, Settings
+from service.graph import cypher, db
+from service.graph.store import Graph
+from service.ingest.generate import GeneratorConfig, supernode_ids
+from service.ops.neo4j_server import LocalNeo4j
+
+GRAPH = GeneratorConfig(
+    users=1_000_000, avg_degree=21, seed=1, supernodes=5, supernode_degree=100_000
+)
+# Bump when the generator or the loaded model changes: a stale graph is rebuilt, not reused.
+STAMP = f"generator v2 (supernode weight solved); per-direction CONNECTED_TO; {GRAPH}"
+OUT = ROOT / "bench" / "out" / "deep"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def deep_env() -> dict:
+    env = dict(
+        os.environ,
+        NEO4J_INSTANCE="deep",
+        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
+        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
+    )
+    env.setdefault("NEO4J_HEAP", "2g")
+    env.setdefault("NEO4J_PAGECACHE", "4g")
+    env.pop("NEO4J_URI", None)
+    env.pop("NEO4J_PASSWORD", None)
+    return env
+
+
+def ensure_graph() -> Settings:
+    """Start the `deep` instance, building the graph first unless its stamp matches."""
+    env = deep_env()
+    server_settings = Neo4jServerSettings.from_env(env)
+    server = LocalNeo4j(server_settings)
+    stamp = server_settings.home / "graph.stamp"
+    if stamp.exists() and stamp.read_text() == STAMP:
+        log(f"reusing the graph in {server_settings.home} ({STAMP})")
+        server.start()
+        settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+        with db.create_driver(settings) as driver:
+            db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
+        return settings
+    else:
+        log(f"building the graph in {server_settings.home} (about 6-10 min; progress below)")
+        server.stop()
+        shutil.rmtree(server_settings.home, ignore_errors=True)
+        server.start()
+        cfg = GRAPH
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "connections"),
+                "generate",
+                f"--users={cfg.users}",
+                f"--avg-degree={cfg.avg_degree}",
+                f"--seed={cfg.seed}",
+                f"--supernodes={cfg.supernodes}",
+                f"--supernode-degree={cfg.supernode_degree}",
+                "--load",
+                "--method=bulk",
+            ],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
+        stamp.write_text(STAMP)
+    return dataclasses.replace(Settings.from_env(env), server=server_settings)
+
+
+def pick_users(settings: Settings, per_group: int = 20) -> dict[str, list[tuple[int, int]]]:
+    """(id, degree) of median-degree, p99-degree and supernode users, deterministically."""
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            cypher.query("loadtest/degree_sample"), every=25, database_=settings.neo4j_database
+        )
+    sample = sorted((r["degree"], r["id"]) for r in records)
+    degrees = [d for d, _ in sample]
+    median, p99 = degrees[len(degrees) // 2], degrees[int(len(degrees) * 0.99)]
+    rng = random.Random(1)
+    at_median = [(i, d) for d, i in sample if d == median]
+    near_p99 = [(i, d) for d, i in sample if p99 * 0.95 <= d <= p99 * 1.05]
+    hubs = set(supernode_ids(GRAPH))
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            cypher.query("loadtest/supernodes"), n=len(hubs) + 5, database_=settings.neo4j_database
+        )
+    supers = [(r["id"], r["degree"]) for r in records if r["id"] in hubs]
+    return {
+        f"median (degree {median})": rng.sample(at_median, min(per_group, len(at_median))),
+        f"p99 (degree ≈{p99})": rng.sample(near_p99, min(per_group, len(near_p99))),
+        "supernode": supers,
+    }
+
+
+def timed(call, repeat: int) -> tuple[float, float]:
+    latencies = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        call(i)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    return statistics.median(latencies), _percentile(latencies, 0.99)
+
+
+def scenarios(graph: Graph, degree: dict, suggestion_count: dict) -> dict:
+    """label -> call(user_id): the requests the table measures."""
+
+    def page(offset_of, limit):
+        return lambda u: graph.list_user_connections(u, None, offset_of(u), limit)
+
+    return {
+        "page 1, limit 20": page(lambda u: 0, 20),
+        "page 1, limit 100": page(lambda u: 0, 100),
+        "middle (offset count/2), limit 20": page(lambda u: degree[u] // 2, 20),
+        "middle (offset count/2), limit 100": page(lambda u: degree[u] // 2, 100),
+        "last page, limit 20": page(lambda u: max(0, degree[u] - 20), 20),
+        "suggestions page 1, limit 20": lambda u: graph.suggest_users(u, 0, 20),
+        "suggestions page 1, limit 100": lambda u: graph.suggest_users(u, 0, 100),
+        "suggestions last page, limit 20": lambda u: graph.suggest_users(
+            u, max(0, suggestion_count[u] - 20), 20
+        ),
+    }
+
+
+def latency_table(settings: Settings, groups: dict, repeat: int) -> str:
+    """p50/p99 per scenario through the graph layer (one process, sequential)."""
+    driver = db.create_driver(settings)
+    graph = Graph(driver, settings.neo4j_database, query_timeout=30)
+    rows = ["| user | request | p50 ms | p99 ms |", "|---|---|---|---|"]
+    try:
+        for name, users in groups.items():
+            ids = [i for i, _ in users]
+            counts = {i: graph.suggest_users(i, 0, 1)[0] for i in ids}
+            for label, call in scenarios(graph, dict(users), counts).items():
+                cycle = [ids[i % len(ids)] for i in range(repeat)]
+                timed(lambda i, call=call, cycle=cycle: call(cycle[i]), min(len(ids), 5))
+                p50, p99 = timed(lambda i, call=call, cycle=cycle: call(cycle[i]), repeat)
+                rows.append(f"| {name} | {label} | {p50:.1f} | {p99:.1f} |")
+                log(rows[-1])
+    finally:
+        driver.close()
+    return "\n".join(rows)
+
+
+WRK_LUA = """
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local headers = {["Accept"] = "application/json"}
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+"""
+
+
+def wrk(base: str, paths_file: Path, connections: int, seconds: int) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) from wrk."""
+    script = OUT / "paths.lua"
+    script.write_text(WRK_LUA)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+        ],
+        env=dict(os.environ, WRK_PATHS=str(paths_file)),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        log(f"wrk: {non2xx.group(1)} non-2xx responses")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, ms("50%"), ms("99%")
+
+
+def baseline_tree(ref: str) -> Path:
+    """`git archive REF` unpacked under .local/, so main's code serves the same graph."""
+    sha = subprocess.run(
+        ["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    target = ROOT / ".local" / "bench-baseline" / sha[:12]
+    if not (target / "service").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile() as archive:
+            subprocess.run(["git", "archive", sha], cwd=ROOT, stdout=archive, check=True)
+            archive.seek(0)
+            with tarfile.open(fileobj=archive) as tar:
+                tar.extractall(target, filter="data")
+    return target
+
+
+def serve(tree: Path, port: int, extra: dict) -> subprocess.Popen:
+    env = dict(
+        os.environ,
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        LOG_LEVEL="warning",
+        PYTHONPATH=str(tree),
+        **extra,
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(tree / "service/ops/gunicorn_conf.py"),
+            "service.api.app:create_app()",
+        ],
+        cwd=tree,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=2)
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"bench: gunicorn in {tree} did not start") from None
+            time.sleep(0.3)
+
+
+def throughput_table(settings: Settings, groups: dict, args) -> str:
+    OUT.mkdir(parents=True, exist_ok=True)
+    password = settings.neo4j_password
+    app_env = {
+        "NEO4J_URI": f"bolt://127.0.0.1:{settings.server.bolt_port}",
+        "NEO4J_PASSWORD": password,
+        "JWT_SECRET": "b" * 32,
+    }
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            cypher.query("loadtest/sample_users"), n=4000, database_=settings.neo4j_database
+        )
+    paths = OUT / "paths.txt"
+    paths.write_text("".join(f"/api/v2/user/{r['id']}/connections/?limit=20\n" for r in records))
+    variants = {
+        "this branch, gthread workers (keep-alive)": (
+            ROOT,
+            {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4"},
+        ),
+        "this branch, sync workers": (
+            ROOT,
+            {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
+        ),
+        f"{args.baseline_ref} (sync workers)": (baseline_tree(args.baseline_ref), {}),
+    }
+    results: dict[tuple[str, int], list] = {}
+    port = int(os.environ.get("BENCH_APP_PORT", "8061"))
+    user_ids = [r["id"] for r in records]
+    ceiling = "graph layer alone (N processes, no HTTP)"
+
+    def graph_call(seed):
+        rng = random.Random(seed)
+        graph = Graph(db.create_driver(settings), settings.neo4j_database)
+        return lambda i: graph.list_user_connections(rng.choice(user_ids), None, 0, 20)
+
+    for round_ in range(args.rounds):
+        order = [*variants.items(), (ceiling, (None, {}))]
+        order = order[round_ % len(order) :] + order[: round_ % len(order)]
+        for name, (tree, extra) in order:
+            if tree is None:
+                for conns in (2, 4, 8):
+                    r = run(name, graph_call, processes=conns, seconds=args.seconds)
+                    results.setdefault((name, conns), []).append((r.rps, r.p50_ms, r.p99_ms))
+                    log(f"round {round_ + 1} {name} N={conns}: {results[(name, conns)][-1]}")
+                continue
+            proc = serve(tree, port, {**app_env, **extra})
+            try:
+                base = f"http://127.0.0.1:{port}"
+                wrk(base, paths, 4, 2)  # warm-up
+                for conns in (2, 4, 8):
+                    results.setdefault((name, conns), []).append(
+                        wrk(base, paths, conns, args.seconds)
+                    )
+                    log(f"round {round_ + 1} {name} c={conns}: {results[(name, conns)][-1]}")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+    rows = [
+        "| server (2 workers) | clients | pages/s | p50 ms | p99 ms | vs baseline |",
+        "|---|---|---|---|---|---|",
+    ]
+    baseline = f"{args.baseline_ref} (sync workers)"
+    for name in [*variants, ceiling]:
+        for conns in (2, 4, 8):
+            runs = sorted(results[(name, conns)])
+            rps, p50, p99 = runs[len(runs) // 2]
+            base_rps = sorted(results[(baseline, conns)])[len(runs) // 2][0]
+            rows.append(
+                f"| {name} | {conns} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {rps / base_rps:.2f}× |"
+            )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--baseline-ref", default="main")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+    started = time.monotonic()
+    settings = ensure_graph()
+    groups = pick_users(settings)
+    log("users: " + "; ".join(f"{k}: {[i for i, _ in v][:5]}..." for k, v in groups.items()))
+    body = "Graph layer, one process, sequential (`Graph` methods, as the endpoint calls them):\n\n"
+    body += latency_table(settings, groups, args.repeat) + "\n"
+    if not args.skip_http:
+        body += "\nHTTP, wrk, first pages of 4,000 random active users, rotating order, median "
+        body += f"of {args.rounds} rounds of {args.seconds} s:\n\n"
+        body += throughput_table(settings, groups, args) + "\n"
+    body += f"\nEnd to end {time.monotonic() - started:.0f} s (graph reused or built as logged).\n"
+    print(body)
+    if args.record:
+        record("Deep graph (1M users / 10M connections)", "make bench-deep", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Recall@20 of the suggestion endpoint's bounded neighbourhood against the exact ranking.
+
+On the deep graph (bench/deep.py's instance): 200 active users across the degree range (100 at
+evenly spaced degree quantiles, 95 on a log-spaced degree grid, the 5 supernodes). For each, the
+exact top 20 comes from the analysts' `suggestions` query with a long timeout, the bounded top
+20 from `Graph.suggest_users` (what the endpoint serves). Two recalls:
+- strict: |bounded ∩ exact| / |exact|, ids compared (ties at the cut broken by id, as ranked);
+- tie-aware: bounded ids whose *true* mutual count reaches the exact 20th's, / |exact| — a
+  different user with as many mutual connections is as good a suggestion.
+
+    .venv/bin/python bench/suggestion_recall.py [--record] [--timeout 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+
+from common import record
+from deep import ensure_graph, log
+from neo4j import unit_of_work
+
+from service.graph import cypher, db
+from service.graph.store import SUGGESTION_FANOUT, SUGGESTION_FRIENDS, Graph
+
+
+def sample_users(driver, settings) -> list[tuple[int, int]]:
+    records, _, _ = driver.execute_query(
+        cypher.query("loadtest/degree_sample"), every=25, database_=settings.neo4j_database
+    )
+    ranked = sorted((r["degree"], r["id"]) for r in records if r["degree"] > 0)
+    chosen: dict[int, int] = {}
+    for k in range(100):
+        degree, uid = ranked[int(k * (len(ranked) - 1) / 99)]
+        chosen.setdefault(uid, degree)
+    top = ranked[-1][0]
+    for k in range(200):
+        if len(chosen) >= 195:
+            break
+        target = math.exp(math.log(top) * k / 199)
+        for degree, uid in ranked:
+            if degree >= target and uid not in chosen:
+                chosen[uid] = degree
+                break
+    supers, _, _ = driver.execute_query(
+        cypher.query("loadtest/supernodes"), n=5, database_=settings.neo4j_database
+    )
+    for r in supers:
+        chosen[r["id"]] = r["degree"]
+    return sorted(chosen.items(), key=lambda item: item[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+    settings = ensure_graph()
+    driver = db.create_driver(settings)
+    graph = Graph(driver, settings.neo4j_database, query_timeout=60)
+    users = sample_users(driver, settings)
+    log(f"{len(users)} users, degrees {users[0][1]}..{users[-1][1]}")
+
+    @unit_of_work(timeout=args.timeout)
+    def exact_top(tx, uid):
+        rows = tx.run(cypher.query("analytics/suggestions"), user_id=uid, skip=0, limit=20)
+        return [(r["id"], r["mutual_count"]) for r in rows]
+
+    @unit_of_work(timeout=args.timeout)
+    def mutual(tx, uid, ids):
+        rows = tx.run(cypher.query("loadtest/mutual_counts"), user_id=uid, ids=ids)
+        return {r["id"]: r["mutual_count"] for r in rows}
+
+    results = []  # (degree, strict, ties, exact_ms, bounded_ms, exact_flag_guess)
+    with driver.session(database=settings.neo4j_database) as session:
+        for n, (uid, degree) in enumerate(users, 1):
+            t0 = time.perf_counter()
+            exact = session.execute_read(exact_top, uid)
+            t1 = time.perf_counter()
+            _, rows = graph.suggest_users(uid, 0, 20)
+            t2 = time.perf_counter()
+            bounded = [row["id"] for row in rows]
+            if not exact:
+                results.append((degree, 1.0, 1.0, (t1 - t0) * 1000, (t2 - t1) * 1000))
+                continue
+            k = len(exact)
+            cut = exact[-1][1]
+            true = session.execute_read(mutual, uid, bounded[:k])
+            strict = len(set(bounded[:k]) & {i for i, _ in exact}) / k
+            ties = min(k, sum(1 for i in bounded[:k] if true.get(i, 0) >= cut)) / k
+            results.append((degree, strict, ties, (t1 - t0) * 1000, (t2 - t1) * 1000))
+            if n % 10 == 0 or degree > 10_000:
+                log(
+                    f"{n}/{len(users)} user {uid} degree {degree}: strict {strict:.2f} "
+                    f"ties {ties:.2f} exact {(t1 - t0):.1f} s bounded {(t2 - t1) * 1000:.0f} ms"
+                )
+    driver.close()
+
+    def band(lo, hi, label):
+        part = [r for r in results if lo <= r[0] < hi]
+        if not part:
+            return None
+        return (
+            f"| {label} | {len(part)} | {statistics.mean(r[1] for r in part):.3f} | "
+            f"{statistics.mean(r[2] for r in part):.3f} | {min(r[2] for r in part):.2f} | "
+            f"{statistics.median(r[3] for r in part):.0f} | {max(r[3] for r in part):.0f} | "
+            f"{statistics.median(r[4] for r in part):.0f} | {max(r[4] for r in part):.0f} |"
+        )
+
+    rows = [
+        "| degree | users | recall@20 strict | recall@20 tie-aware | worst tie-aware | "
+        "exact p50 ms | exact max ms | bounded p50 ms | bounded max ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lo, hi, label in (
+        (0, 10, "1–9"),
+        (10, 50, "10–49"),
+        (50, 200, "50–199"),
+        (200, 2000, "200–1,999"),
+        (2000, 50_000, "2,000–49,999"),
+        (50_000, 10**9, "≥ 50,000 (supernodes)"),
+        (0, 10**9, "**all**"),
+    ):
+        line = band(lo, hi, label)
+        if line:
+            rows.append(line)
+    body = (
+        f"Bound: {SUGGESTION_FRIENDS} newest connections × {SUGGESTION_FANOUT} newest of each "
+        f"(`cypher/api/suggestions_page.cypher`); exact = `analytics/suggestions`, timeout "
+        f"{args.timeout:.0f} s.\n\n" + "\n".join(rows) + "\n"
+    )
+    print(body)
+    if args.record:
+        record(
+            "Suggestion recall@20, bounded vs exact (deep graph)",
+            ".venv/bin/python bench/suggestion_recall.py --record",
+            body,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
