@@ -81,6 +81,7 @@ class Neo4jServerSettings:
     pagecache: str = "1g"
     start_timeout: float = 120.0
     password: str | None = None
+    checkpoint_interval: int = 30
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Neo4jServerSettings:
@@ -97,6 +98,7 @@ class Neo4jServerSettings:
             pagecache=_env_str(env, "NEO4J_PAGECACHE", "1g"),
             start_timeout=_env_float(env, "NEO4J_START_TIMEOUT", 120.0),
             password=env.get("NEO4J_PASSWORD") or None,
+            checkpoint_interval=_env_int(env, "NEO4J_CHECKPOINT_INTERVAL", 30, minimum=1),
         )
 
     @property

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from neo4j import Driver
 
 from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
-from service.graph import cypher
+from service.graph import cypher, db
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +250,7 @@ class Importer:
         skip_invalid: bool = False,
         progress: bool = True,
         max_reported: int = 20,
+        await_checkpoint: Callable[[], object] | None = None,
     ):
         self.driver = driver
         self.database = database
@@ -257,6 +258,7 @@ class Importer:
         self.skip_invalid = skip_invalid
         self.progress = progress
         self.max_reported = max_reported
+        self.await_checkpoint = await_checkpoint
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -306,6 +308,9 @@ class Importer:
         if requests:
             self._run(requests, read_requests(requests), summary, self._write_requests, "requests")
         summary.after = self.count_graph()
+        # Loaded data on disk now, not at the next periodic checkpoint: a crash after an
+        # import must not replay (or re-index) the whole import.
+        db.checkpoint(self.driver, self.database, self.await_checkpoint)
         summary.seconds = time.monotonic() - started
         check_counts(summary)
         return summary
