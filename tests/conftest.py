@@ -12,12 +12,17 @@ import shutil
 import subprocess
 
 import pytest
+from falcon import testing as falcon_testing
 
 from service.config import Neo4jServerSettings, Settings
 from service.graph import cypher, db
 from service.graph.store import Graph
 
 TEST_IMAGE = "neo4j:5.26-community"
+
+# Falcon's TestClient sends `Host: falconframework.org` and the tests assert links built from
+# it; the allow-list itself is tested in tests/unit/api/test_operating.py.
+os.environ.setdefault("ALLOWED_HOSTS", f"127.0.0.1,localhost,{falcon_testing.helpers.DEFAULT_HOST}")
 
 
 def docker_answers() -> bool:

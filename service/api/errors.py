@@ -7,7 +7,7 @@ import logging
 import falcon
 from marshmallow import ValidationError
 
-from service.domain.errors import FollowModeEnabled, NotAuthenticated
+from service.domain.errors import FollowModeEnabled, NotAuthenticated, NotReady
 from service.graph.errors import GraphUnavailable, UserNotFound
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,17 @@ def handle_unavailable(req, resp, ex: Exception, params) -> None:
     )
 
 
+def handle_not_ready(req, resp, ex: NotReady, params) -> None:
+    """An index the API needs is not ONLINE: 503 at once, naming it and its population %."""
+    _json_error(
+        resp,
+        falcon.HTTP_503,
+        ex.report["detail"],
+        {"Retry-After": RETRY_AFTER_SECONDS},
+        indexes=ex.report["indexes"],
+    )
+
+
 def handle_validation(req, resp, ex: ValidationError, params) -> None:
     """Invalid query parameters: 400 naming each parameter and what it allows."""
     messages = ex.messages if isinstance(ex.messages, dict) else {"_": ex.messages}
@@ -82,6 +93,7 @@ def register_error_handlers(app: falcon.App) -> None:
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(GraphUnavailable, handle_unavailable)
+    app.add_error_handler(NotReady, handle_not_ready)
     app.add_error_handler(ValidationError, handle_validation)
     app.add_error_handler(UserNotFound, handle_not_found)
     app.add_error_handler(NotAuthenticated, handle_not_authenticated)

@@ -7,3 +7,11 @@ class NotAuthenticated(Exception):
 
 class FollowModeEnabled(Exception):
     """The community runs in follow mode, where connections do not exist (403)."""
+
+
+class NotReady(Exception):
+    """An index the API relies on is not ONLINE; `report` says which and how far along."""
+
+    def __init__(self, report: dict):
+        super().__init__(report.get("detail", "not ready"))
+        self.report = report

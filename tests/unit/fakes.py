@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.graph.errors import GraphUnavailable, UserNotFound
+from service.graph.store import REQUIRED_INDEXES
 
 
 def fake_user(user_id: int, **overrides) -> dict:
@@ -44,6 +45,8 @@ class FakeGraph:
         self.fail = fail
         self.calls: list[tuple] = []
         self.settings_reads = 0
+        # Index name -> state, for readiness tests; unnamed indexes are ONLINE.
+        self.index_state: dict[str, str] = {}
 
     def _maybe_fail(self) -> None:
         if self.fail is not None:
@@ -52,6 +55,13 @@ class FakeGraph:
     def ping(self) -> bool:
         self._maybe_fail()
         return True
+
+    def index_states(self) -> dict[str, dict]:
+        self._maybe_fail()
+        return {
+            name: {"state": self.index_state.get(name, "ONLINE"), "population": 100.0}
+            for name in REQUIRED_INDEXES
+        }
 
     def find_viewer(self, user_id: int) -> dict | None:
         self._maybe_fail()
