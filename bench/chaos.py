@@ -226,7 +226,7 @@ class Gunicorn:
         return self.log_path.read_text(errors="replace")
 
 
-def call(base: str, method: str, path: str, headers: dict | None = None, timeout: float = 10):
+def call(base: str, method: str, path: str, headers: dict | None = None, timeout: float = 30):
     """(status or error kind, seconds). Error kinds: refused, reset, timeout, error."""
     host, port = base.removeprefix("http://").split(":")
     started = time.perf_counter()

@@ -1,0 +1,90 @@
+"""Chaos under load, the hard way: SIGKILL Neo4j and gunicorn workers, HUP and SIGTERM gunicorn.
+
+Runs bench/chaos.py's scenarios (the same code as `make soak` and the figures in
+bench/RESULTS.md) on a throwaway managed instance (`chaostest`, test ports + 300), deleted
+afterwards. Only processes these tests started are signalled. Timing limits here are generous
+(the machines are shared); the measured figures are in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("chaos", ROOT / "bench" / "chaos.py")
+chaos = importlib.util.module_from_spec(spec)
+sys.modules["chaos"] = chaos  # dataclasses resolve their module by name
+spec.loader.exec_module(chaos)
+
+pytestmark = pytest.mark.e2e
+
+SOAK_TEST_SECONDS = float(os.environ.get("SOAK_TEST_SECONDS", "120"))
+
+
+@pytest.fixture(scope="module")
+def neo(neo4j_settings):
+    env = dict(os.environ)
+    env.update(
+        CHAOS_INSTANCE="chaostest",
+        CHAOS_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 300),
+        CHAOS_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 300),
+        # The loaders wait for a checkpoint; a short interval keeps the setup quick.
+        CHAOS_CHECKPOINT_INTERVAL="5",
+    )
+    neo = chaos.Neo4jUnderTest(chaos.chaos_server_settings(env))
+    neo.start_and_load()
+    yield neo
+    neo.stop(delete=True)
+
+
+@pytest.fixture
+def app(neo, tmp_path):
+    app = chaos.Gunicorn(neo.settings, log_path=tmp_path / "gunicorn.log")
+    app.start()
+    yield app
+    app.stop()
+
+
+def test_sigkill_neo4j_under_load_fails_fast_and_recovers_without_index_rebuild(neo, app):
+    figures = chaos.scenario_crash(neo, app, before=4, down=3)
+    # Crash safety: loaded + checkpointed, so recovery rebuilds nothing and loses nothing.
+    assert figures["rebuilt_indexes"] == []
+    assert set(figures["indexes_after_restart"].values()) == {"ONLINE"}
+    assert figures["counts_equal"]
+    # Fail fast: after the first failure, 503s come from the breaker (target 100 ms).
+    assert figures["fast_503"] > 0
+    assert figures["fast_503_p50_ms"] < 100
+    # Recovery: target 2 s after Neo4j answers; a cold JVM on a shared box is slower.
+    assert figures["recovered_after_answer_s"] is not None
+    assert figures["recovered_after_answer_s"] < 30
+    assert figures["violations"] == [], figures
+
+
+def test_soak_with_random_sigkills(neo, app):
+    figures = chaos.scenario_soak(
+        neo, app, SOAK_TEST_SECONDS, min_gap=SOAK_TEST_SECONDS / 6, max_gap=SOAK_TEST_SECONDS / 4
+    )
+    print(figures)
+    timeline = "\n".join(figures["timeline"])
+    assert "SIGKILL Neo4j" in timeline and "SIGKILL gunicorn worker" in timeline
+    assert "indexes rebuilt: none" in timeline
+    assert figures["violations"] == [], figures
+    assert figures["writes_missing"] == []
+    assert figures["event_log_ok"] in (None, True), figures["event_log"]
+    assert figures["outcomes"].get("200", 0) > 0
+
+
+def test_rolling_restart_drops_nothing_and_sigterm_drains(app):
+    figures = chaos.scenario_restarts(app, hups=2, gap=4)
+    assert figures["hup_dropped_or_5xx"] == 0, figures
+    assert figures["hup_requests"] > 0
+    assert figures["sigterm_exit_code"] == 0
+    # Requests a worker is serving finish; only connections still waiting in the listen
+    # backlog (at most one per client thread) are reset when the master closes the socket.
+    assert figures["sigterm_in_flight_cut"] <= 4, figures
+    assert "Traceback" not in app.log_text()
