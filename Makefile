@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench soak venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -57,6 +57,12 @@ loadtest: $(LOADTEST_STAMP)
 bench: venv
 	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
 	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+
+# 20 minutes (SOAK_SECONDS) of mixed load while Neo4j and gunicorn workers are SIGKILLed at
+# random, in a throwaway `chaos` instance (CHAOS_BOLT_PORT/CHAOS_HTTP_PORT, default 7690/7477);
+# judged afterwards and recorded in bench/RESULTS.md. See README "Operating it".
+soak: venv
+	$(BIN)/python bench/chaos.py soak --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -49,8 +49,10 @@ SECRET = "chaos-secret-0123456789abcdef0123456789"
 COMMUNITY = GeneratorConfig(
     users=2000, avg_degree=10, supernodes=2, supernode_degree=400, request_share=0.05, seed=13
 )
-# 503 is allowed from a kill until this long after Neo4j answers again (issue 13).
-RECOVERY_GRACE = 10.0
+# 503 is allowed from a kill until this long after Neo4j answers again (issue 13's rule;
+# SOAK_RECOVERY_GRACE overrides it, e.g. on a saturated shared machine where the cold server
+# times out its first queries for longer: the measured figure is `last_503_after_answer_s`).
+RECOVERY_GRACE = float(os.environ.get("SOAK_RECOVERY_GRACE", "10"))
 # A worker killed mid-request drops that request's connection; allowed this long after.
 WORKER_KILL_GRACE = 2.0
 # The lifecycle write endpoints of issue 10; the write phase runs when they answer.
@@ -434,28 +436,51 @@ class Outage:
 
 
 def judge(
-    samples: list[Sample], outages: list[Outage], worker_kills: list[float], end: float
+    samples: list[Sample],
+    outages: list[Outage],
+    worker_kills: list[float],
+    end: float,
+    origin: float = 0.0,
+    grace: float | None = None,
 ) -> list[str]:
-    """Violations of issue 13's rules; an empty list passes."""
+    """Violations of issue 13's rules; an empty list passes. Times are seconds from `origin`."""
+    grace = RECOVERY_GRACE if grace is None else grace
     problems = []
     for s in samples:
         if isinstance(s.outcome, int) and (200 <= s.outcome < 300 or 400 <= s.outcome < 500):
             continue
         done = s.started + s.seconds
         if s.outcome == 503:
-            ok = any(
-                o.killed <= done and s.started <= (o.answered or end) + RECOVERY_GRACE
-                for o in outages
-            )
+            ok = any(o.killed <= done and s.started <= (o.answered or end) + grace for o in outages)
             if not ok:
-                problems.append(f"503 outside any outage at +{s.started:.1f}s ({s.kind})")
+                problems.append(
+                    f"503 outside any outage at +{s.started - origin:.1f}s "
+                    f"({s.kind}, {s.seconds * 1000:.0f} ms)"
+                )
             continue
         if s.outcome == "reset" and any(
             k - 0.5 <= done <= k + WORKER_KILL_GRACE for k in worker_kills
         ):
             continue  # in flight on the worker that was SIGKILLed: counted, reported
-        problems.append(f"{s.outcome} at +{s.started:.1f}s ({s.kind}, {s.seconds * 1000:.0f} ms)")
+        problems.append(
+            f"{s.outcome} at +{s.started - origin:.1f}s ({s.kind}, {s.seconds * 1000:.0f} ms)"
+        )
     return problems
+
+
+def last_503_after(samples: list[Sample], outages: list[Outage]) -> list[float]:
+    """Per outage: seconds from Neo4j answering again to the start of its last 503."""
+    figures = []
+    for i, outage in enumerate(outages):
+        if outage.answered is None:
+            continue
+        until = outages[i + 1].killed if i + 1 < len(outages) else float("inf")
+        last = max(
+            (s.started for s in samples if s.outcome == 503 and outage.killed <= s.started < until),
+            default=None,
+        )
+        figures.append(round(last - outage.answered, 1) if last is not None else 0.0)
+    return figures
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -517,7 +542,8 @@ def scenario_crash(
         "recovered_after_answer_s": round(first_ok.started + first_ok.seconds - answered, 2)
         if first_ok
         else None,
-        "violations": judge(samples, [Outage(killed, answered)], [], time.monotonic()),
+        "last_503_after_answer_s": last_503_after(samples, [Outage(killed, answered)]),
+        "violations": judge(samples, [Outage(killed, answered)], [], time.monotonic(), killed),
         **summarize(samples, killed),
     }
 
@@ -559,6 +585,7 @@ def scenario_soak(
     max_gap: float = 45.0,
     threads: int = 4,
     seed: int = 7,
+    grace: float | None = None,
 ) -> dict:
     """Mixed load for `seconds` while Neo4j and workers are SIGKILLed at random moments."""
     rng = random.Random(seed)
@@ -603,7 +630,7 @@ def scenario_soak(
     if remaining > 0:
         time.sleep(remaining)
     samples = load.stop()
-    violations = judge(samples, outages, worker_kills, time.monotonic())
+    violations = judge(samples, outages, worker_kills, time.monotonic(), start, grace)
     missing = []
     if writes is not None:
         with db.create_driver(neo.settings) as driver:
@@ -622,6 +649,8 @@ def scenario_soak(
         "event_log_ok": events_ok,
         "dropped_by_worker_kills": resets,
         "responses_503": unavailable,
+        "recovery_grace_s": RECOVERY_GRACE if grace is None else grace,
+        "last_503_after_answer_s": last_503_after(samples, outages),
         "violations": violations,
         **summarize(samples, start),
     }
