@@ -46,8 +46,15 @@ from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECRET = "chaos-secret-0123456789abcdef0123456789"
+# CHAOS_USERS sizes it (default 2,000; 300k+ relationships load with neo4j-admin, as `generate`).
+_USERS = int(os.environ.get("CHAOS_USERS", "2000"))
 COMMUNITY = GeneratorConfig(
-    users=2000, avg_degree=10, supernodes=2, supernode_degree=400, request_share=0.05, seed=13
+    users=_USERS,
+    avg_degree=10,
+    supernodes=2,
+    supernode_degree=max(400, _USERS // 20),
+    request_share=0.05,
+    seed=13,
 )
 # 503 is allowed from a kill until this long after Neo4j answers again (issue 13's rule;
 # SOAK_RECOVERY_GRACE overrides it, e.g. on a saturated shared machine where the cold server
@@ -109,9 +116,10 @@ class Neo4jUnderTest:
         with db.create_driver(self.settings) as driver:
             users = Importer(driver).count_graph().users
         if users == 0:
-            # Bolt load: schema, data, then the wait for a checkpoint (crash-safe from here).
-            result = load_generated(self.settings, COMMUNITY, method="bolt", progress=False)
+            # Schema, data, then the wait for a checkpoint (crash-safe from here).
+            result = load_generated(self.settings, COMMUNITY, method="auto", progress=False)
             figures["load"] = result.describe()
+        figures["store"] = self.store_sizes()
         return figures
 
     def kill9(self) -> float:
@@ -135,6 +143,19 @@ class Neo4jUnderTest:
         self.server.pid_file.unlink(missing_ok=True)
         self.server.start()
         return time.monotonic()
+
+    def store_sizes(self) -> dict:
+        """On-disk sizes (MiB) of the database's store files and its transaction logs."""
+        data = self.server.settings.data_path
+
+        def mib(folder: Path) -> float:
+            files = folder.rglob("*") if folder.exists() else []
+            return round(sum(f.stat().st_size for f in files if f.is_file()) / 2**20, 1)
+
+        return {
+            "store_mib": mib(data / "databases" / "neo4j"),
+            "tx_logs_mib": mib(data / "transactions" / "neo4j"),
+        }
 
     def index_states(self) -> dict:
         with db.create_driver(self.settings) as driver:
@@ -626,10 +647,16 @@ def scenario_soak(
             )
             log(timeline[-1])
         # The webhook worker (after issue 10) joins `events` here.
-    remaining = end - time.monotonic()
+    # Keep the load on past the last recovery's grace, so recovery itself is observed.
+    last_answer = max((o.answered for o in outages if o.answered), default=start)
+    settle = last_answer + (RECOVERY_GRACE if grace is None else grace) + 5
+    remaining = max(end, settle) - time.monotonic()
     if remaining > 0:
         time.sleep(remaining)
     samples = load.stop()
+    ok_after = sum(
+        1 for s in samples if s.started > last_answer and s.outcome in (200, 404) and outages
+    )
     violations = judge(samples, outages, worker_kills, time.monotonic(), start, grace)
     missing = []
     if writes is not None:
@@ -651,6 +678,7 @@ def scenario_soak(
         "responses_503": unavailable,
         "recovery_grace_s": RECOVERY_GRACE if grace is None else grace,
         "last_503_after_answer_s": last_503_after(samples, outages),
+        "ok_after_last_recovery": ok_after,
         "violations": violations,
         **summarize(samples, start),
     }

@@ -86,7 +86,7 @@ def test_soak_with_random_sigkills(neo, app):
     assert figures["violations"] == [], figures
     assert figures["writes_missing"] == []
     assert figures["event_log_ok"] in (None, True), figures["event_log"]
-    assert figures["outcomes"].get("200", 0) > 0
+    assert figures["ok_after_last_recovery"] > 0  # the same workers serve again
 
 
 def test_rolling_restart_drops_nothing_and_sigterm_drains(app):
