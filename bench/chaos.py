@@ -536,7 +536,13 @@ def scenario_crash(
     log(f"Neo4j answers again after {answered - killed:.1f}s")
     states = neo.index_states()
     report = neo.server.recovery_report()
-    time.sleep(6)
+    # Observe until the service answers 200 again (at most a minute), then a little longer.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        s.started >= answered and s.outcome in (200, 404) for s in list(load.samples)
+    ):
+        time.sleep(0.2)
+    time.sleep(3)
     samples = load.stop()
     after_kill = [s for s in samples if s.started >= killed]
     first_fail = next((s for s in after_kill if s.outcome != 200 and s.outcome != 404), None)
@@ -549,6 +555,16 @@ def scenario_crash(
         and s.started + s.seconds < answered
     ]
     first_ok = next((s for s in samples if s.started >= answered and s.outcome in (200, 404)), None)
+    # The breaker's part of recovery: the first request after Neo4j answered that was let
+    # through to it (a 200, or a 503 that waited on Neo4j rather than the breaker's 0.1 ms).
+    first_through = next(
+        (
+            s
+            for s in samples
+            if s.started >= answered and (s.outcome in (200, 404) or s.seconds > 0.05)
+        ),
+        None,
+    )
     return {
         "restart_answer_seconds": round(answered - killed - down, 1),
         "indexes_after_restart": {n: s["state"] for n, s in states.items()},
@@ -560,6 +576,9 @@ def scenario_crash(
         "fast_503_p50_ms": round(percentile(fast, 0.5) * 1000, 2),
         "fast_503_p99_ms": round(percentile(fast, 0.99) * 1000, 2),
         "fast_503_max_ms": round(max(fast, default=float("nan")) * 1000, 2),
+        "first_request_through_after_answer_s": round(first_through.started - answered, 2)
+        if first_through
+        else None,
         "recovered_after_answer_s": round(first_ok.started + first_ok.seconds - answered, 2)
         if first_ok
         else None,
