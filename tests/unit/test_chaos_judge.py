@@ -56,3 +56,12 @@ def test_write_bookkeeping_skips_pairs_with_an_unknown_outcome():
     writes.record(0, 503)
     assert writes.state[(1001, 1002)] == ("request", True)  # unknown: not checked later
     assert writes.acknowledged == 1
+
+
+def test_timeouts_outside_outages_can_be_reported_apart_but_fast_503s_cannot():
+    samples = [S(50, 5.2, 503, "r"), S(60, 0.001, 503, "r")]
+    slow: list[str] = []
+    problems = chaos.judge(samples, [], [], end=200, slow=slow)
+    assert len(slow) == 1 and "5200 ms" in slow[0]
+    assert len(problems) == 1 and "1 ms" in problems[0]
+    assert len(chaos.judge(samples, [], [], end=200)) == 2  # strict, as in `make soak`
