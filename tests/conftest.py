@@ -42,6 +42,8 @@ def managed_server_settings() -> Neo4jServerSettings:
     env["NEO4J_HTTP_PORT"] = env.get("NEO4J_TEST_HTTP_PORT", "17474")
     env.setdefault("NEO4J_HEAP", "768m")
     env.setdefault("NEO4J_PAGECACHE", "512m")
+    # Loads into the managed server wait for its next checkpoint; keep that short here.
+    env.setdefault("NEO4J_CHECKPOINT_INTERVAL", "5")
     env.pop("NEO4J_PASSWORD", None)
     env.pop("NEO4J_DATA_DIR", None)
     return Neo4jServerSettings.from_env(env)

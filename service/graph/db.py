@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity
@@ -29,7 +30,7 @@ def create_driver(settings: Settings) -> Driver:
 
 
 def init_schema(
-    driver: Driver, database: str, await_checkpoint: Callable[[], object] | None = None
+    driver: Driver, database: str, await_checkpoint: Callable[[float], object] | None = None
 ) -> list[str]:
     """Apply every `cypher/schema/*` statement; all are `IF NOT EXISTS`, so this is idempotent.
 
@@ -48,7 +49,7 @@ def init_schema(
 
 
 def checkpoint(
-    driver: Driver, database: str, await_checkpoint: Callable[[], object] | None = None
+    driver: Driver, database: str, await_checkpoint: Callable[[float], object] | None = None
 ) -> str:
     """Make everything committed so far durable in the store files; says how it was done.
 
@@ -70,7 +71,11 @@ def checkpoint(
             return "forced"
         log.warning("db.checkpoint() on %s did not succeed: %s", database, records)
     if await_checkpoint is not None:
-        await_checkpoint()
+        # Everything to make durable is committed (or populated) before `since`; the marker
+        # write guarantees a checkpoint starts after it even when one just ran.
+        since = time.time()
+        driver.execute_query(cypher.query("admin/checkpoint_marker"), database_=database)
+        await_checkpoint(since)
         return "periodic, awaited"
     log.info(
         "no db.checkpoint() on this server: the next periodic checkpoint makes the writes durable"

@@ -250,7 +250,7 @@ class Importer:
         skip_invalid: bool = False,
         progress: bool = True,
         max_reported: int = 20,
-        await_checkpoint: Callable[[], object] | None = None,
+        await_checkpoint: Callable[[float], object] | None = None,
     ):
         self.driver = driver
         self.database = database

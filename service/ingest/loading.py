@@ -50,7 +50,7 @@ class LoadResult:
         return text
 
 
-def checkpoint_waiter(settings: Settings) -> Callable[[], object] | None:
+def checkpoint_waiter(settings: Settings) -> Callable[[float], object] | None:
     """The managed server's wait for its next checkpoint; None for a server given by NEO4J_URI."""
     return None if settings.neo4j_external else LocalNeo4j(settings.server).await_checkpoint
 

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from service.config import PROJECT_ROOT, Neo4jServerSettings
@@ -370,28 +371,21 @@ class LocalNeo4j:
                     return f"({path}) " + " | ".join(tail)
         return "(no log written)"
 
-    def await_checkpoint(self, timeout: float | None = None) -> float:
-        """Wait until a checkpoint that starts after this call completes; seconds waited.
+    def await_checkpoint(self, since: float | None = None, timeout: float | None = None) -> float:
+        """Wait until a checkpoint that started at or after `since` (epoch seconds; default now)
+        has completed; seconds waited.
 
         Community 5.26 has no `db.checkpoint()` procedure; the server checkpoints every
-        `db.checkpoint.interval.time` when something was written, and says so in debug.log.
+        `db.checkpoint.interval.time` when something new was committed, and logs each one in
+        debug.log (`Checkpoint triggered by ... checkpoint started` / `completed`).
         """
+        since = time.time() if since is None else since
         debug_log = self.logs_dir / "debug.log"
-        offset = debug_log.stat().st_size if debug_log.exists() else 0
         timeout = timeout if timeout is not None else self.settings.checkpoint_interval + 30
         started = time.monotonic()
-        seen_start = False
         while time.monotonic() - started < timeout:
-            with open(debug_log, "rb") as handle:
-                handle.seek(offset)
-                text = handle.read().decode(errors="replace")
-            for line in text.splitlines():
-                if "CheckPointerImpl" not in line:
-                    continue
-                if "checkpoint started" in line:
-                    seen_start = True
-                elif seen_start and "checkpoint completed" in line:
-                    return time.monotonic() - started
+            if _checkpoint_completed_since(debug_log, since):
+                return time.monotonic() - started
             time.sleep(0.5)
         raise Neo4jServerError(
             f"no checkpoint completed within {timeout:.0f}s (see {debug_log}); the data is "
@@ -419,6 +413,28 @@ class LocalNeo4j:
         self.ensure_jars()
         self.write_config()
         return self._run_tool(java, ADMIN_CLASS, *args)
+
+
+def _checkpoint_completed_since(debug_log: Path, since: float) -> bool:
+    """debug.log shows a checkpoint that started at or after `since` and then completed."""
+    if not debug_log.exists():
+        return False
+    with open(debug_log, "rb") as handle:
+        handle.seek(max(0, debug_log.stat().st_size - 2**21))  # the last 2 MiB are plenty
+        lines = handle.read().decode(errors="replace").splitlines()
+    seen_start = False
+    for line in lines:
+        if "CheckPointerImpl" not in line:
+            continue
+        if "checkpoint started" in line:
+            try:
+                at = datetime.strptime(line[:28], "%Y-%m-%d %H:%M:%S.%f%z").timestamp()
+            except ValueError:
+                continue
+            seen_start = seen_start or at >= since
+        elif seen_start and "checkpoint completed" in line:
+            return True
+    return False
 
 
 def _alive(pid: int) -> bool:

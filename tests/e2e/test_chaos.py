@@ -42,9 +42,11 @@ def neo(neo4j_settings):
         CHAOS_CHECKPOINT_INTERVAL="5",
     )
     neo = chaos.Neo4jUnderTest(chaos.chaos_server_settings(env))
-    neo.start_and_load()
-    yield neo
-    neo.stop(delete=True)
+    try:
+        neo.start_and_load()
+        yield neo
+    finally:
+        neo.stop(delete=True)
 
 
 @pytest.fixture
