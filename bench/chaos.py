@@ -221,9 +221,18 @@ class Gunicorn:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if call(self.base, "GET", "/health/ready")[0] == 200:
-                return
+                break
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
+        else:
+            raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
+        # Warm up: a freshly started Neo4j plans and compiles each query once, which on a busy
+        # machine can exceed the query timeout; measure the service, not that first compile.
+        token = auth.mint_token(1, SECRET, ttl_seconds=600)
+        for path in ("/api/v2/user/1/connections/", "/api/v2/suggestion/user/"):
+            while time.monotonic() < deadline + 60:
+                headers = {"Authorization": f"Bearer {token}"}
+                if call(self.base, "GET", path + "?limit=50", headers)[0] in (200, 404):
+                    break
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")

@@ -55,6 +55,9 @@ def server(clean_db, neo4j_settings):
         "JWT_SECRET": SECRET,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        # The first queries on a freshly started server compile slowly on a busy box; this
+        # test is about HTTP, not the query timeout (tests/integration/api/test_unavailable.py).
+        "NEO4J_QUERY_TIMEOUT": "30",
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
