@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench bench-deep bench-recall bench-peer venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status db-init demo clean
 
 venv: $(STAMP)
 
@@ -82,6 +82,12 @@ $(PEER_STAMP): $(STAMP)
 bench-peer: $(PEER_STAMP)
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
 	$(BIN)/python bench/peer.py --record
+
+# 20 minutes (SOAK_SECONDS) of mixed load while Neo4j and gunicorn workers are SIGKILLed at
+# random, in a throwaway `chaos` instance (CHAOS_BOLT_PORT/CHAOS_HTTP_PORT, default 7690/7477);
+# judged afterwards and recorded in bench/RESULTS.md. See README "Operating it".
+soak: venv
+	$(BIN)/python bench/chaos.py soak --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -37,11 +37,12 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
 
 def cmd_db_init(args: argparse.Namespace) -> int:
     from service.graph import db
+    from service.ingest.loading import checkpoint_waiter
 
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:
         driver.verify_connectivity()
-        for name in db.init_schema(driver, settings.neo4j_database):
+        for name in db.init_schema(driver, settings.neo4j_database, checkpoint_waiter(settings)):
             print(f"applied {name}")
     return 0
 
@@ -66,16 +67,18 @@ def _existing_file(text: str) -> Path:
 def cmd_import(args: argparse.Namespace) -> int:
     from service.graph import db
     from service.ingest.importing import ImportCountMismatch, Importer, ImportInputError
+    from service.ingest.loading import checkpoint_waiter
 
     if not (args.users or args.connections or args.requests):
         raise CommandError("give at least one of --users, --connections, --requests")
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:
         driver.verify_connectivity()
-        db.init_schema(driver, settings.neo4j_database)
+        db.init_schema(driver, settings.neo4j_database, checkpoint_waiter(settings))
         importer = Importer(
             driver,
             settings.neo4j_database,
+            await_checkpoint=checkpoint_waiter(settings),
             batch_size=args.batch_size,
             skip_invalid=args.skip_invalid,
             progress=not args.no_progress,

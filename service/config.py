@@ -56,6 +56,21 @@ def _env_bool(env: dict, name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+# Django's semantics; the default suits `make run` on loopback (README "Operating it").
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _env_hosts(env: dict, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    hosts = tuple(h.strip() for h in raw.split(",") if h.strip())
+    for host in hosts:
+        if "/" in host or " " in host:
+            raise ConfigError(f"{name} holds host names, not URLs: got {host!r}")
+    return hosts
+
+
 def read_or_create_secret(path: Path, nbytes: int = 24) -> str:
     """Return the secret stored at `path`, generating it (mode 0600) on first use."""
     if path.exists():
@@ -81,6 +96,7 @@ class Neo4jServerSettings:
     pagecache: str = "1g"
     start_timeout: float = 120.0
     password: str | None = None
+    checkpoint_interval: int = 30
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Neo4jServerSettings:
@@ -97,6 +113,7 @@ class Neo4jServerSettings:
             pagecache=_env_str(env, "NEO4J_PAGECACHE", "1g"),
             start_timeout=_env_float(env, "NEO4J_START_TIMEOUT", 120.0),
             password=env.get("NEO4J_PASSWORD") or None,
+            checkpoint_interval=_env_int(env, "NEO4J_CHECKPOINT_INTERVAL", 30, minimum=1),
         )
 
     @property
@@ -135,7 +152,10 @@ class Settings:
     neo4j_external: bool = False
     query_timeout: float = 5.0
     neo4j_pool_size: int = 50
-    neo4j_connection_timeout: float = 5.0
+    neo4j_connection_timeout: float = 2.0
+    breaker_probe_seconds: float = 0.5
+    readiness_cache_seconds: float = 1.0
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     jwt_secret: str = ""
     default_limit: int = 20
     max_limit: int = 100
@@ -180,7 +200,10 @@ class Settings:
             neo4j_external=bool(external_uri),
             query_timeout=_env_float(env, "NEO4J_QUERY_TIMEOUT", 5.0),
             neo4j_pool_size=_env_int(env, "NEO4J_POOL_SIZE", 50, minimum=1),
-            neo4j_connection_timeout=_env_float(env, "NEO4J_CONNECTION_TIMEOUT", 5.0),
+            neo4j_connection_timeout=_env_float(env, "NEO4J_CONNECTION_TIMEOUT", 2.0),
+            breaker_probe_seconds=_env_float(env, "NEO4J_BREAKER_PROBE_SECONDS", 0.5),
+            readiness_cache_seconds=_env_float(env, "READINESS_CACHE_SECONDS", 1.0),
+            allowed_hosts=_env_hosts(env, "ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS),
             jwt_secret=jwt_secret,
             default_limit=default_limit,
             max_limit=max_limit,

@@ -12,12 +12,17 @@ import shutil
 import subprocess
 
 import pytest
+from falcon import testing as falcon_testing
 
 from service.config import Neo4jServerSettings, Settings
 from service.graph import cypher, db
 from service.graph.store import Graph
 
 TEST_IMAGE = "neo4j:5.26-community"
+
+# Falcon's TestClient sends `Host: falconframework.org` and the tests assert links built from
+# it; the allow-list itself is tested in tests/unit/api/test_operating.py.
+os.environ.setdefault("ALLOWED_HOSTS", f"127.0.0.1,localhost,{falcon_testing.helpers.DEFAULT_HOST}")
 
 
 def docker_answers() -> bool:
@@ -37,6 +42,8 @@ def managed_server_settings() -> Neo4jServerSettings:
     env["NEO4J_HTTP_PORT"] = env.get("NEO4J_TEST_HTTP_PORT", "17474")
     env.setdefault("NEO4J_HEAP", "768m")
     env.setdefault("NEO4J_PAGECACHE", "512m")
+    # Loads into the managed server wait for its next checkpoint; keep that short here.
+    env.setdefault("NEO4J_CHECKPOINT_INTERVAL", "5")
     env.pop("NEO4J_PASSWORD", None)
     env.pop("NEO4J_DATA_DIR", None)
     return Neo4jServerSettings.from_env(env)

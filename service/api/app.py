@@ -11,17 +11,21 @@ from falcon.routing import BaseConverter
 
 from service.api import resources
 from service.api.errors import register_error_handlers
+from service.api.middleware import AllowedHostsMiddleware, ReadinessGate, RequestContextMiddleware
 from service.api.openapi import build_openapi
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
+from service.domain.health import Readiness
 from service.domain.lifecycle import Action
 from service.domain.schemas import MAX_INT64
 from service.graph import db
+from service.graph.breaker import CircuitBreaker
 from service.graph.store import Graph
 from service.graph.sync import SyncStore
+from service.observability import metrics
 from service.webhooks.inbound import EventReceiver
 
 _USER_ID = re.compile(r"[0-9]{1,19}")
@@ -61,13 +65,35 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     settings = settings or Settings.from_env()
     if graph is None:
         driver = db.create_driver(settings)
-        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
+        graph = Graph(driver, settings.neo4j_database, settings.query_timeout, breaker=breaker)
     service = ConnectionsService(graph, settings, CommunitySettings(graph, settings))
     query_schema = ConnectionsQuerySchema(
         default_limit=settings.default_limit, max_limit=settings.max_limit
     )
+    readiness = Readiness(graph, ttl=settings.readiness_cache_seconds)
+    # Everything that queries Neo4j; health, metrics and the OpenAPI document do not.
+    gated = (
+        resources.UserConnectionsResource,
+        resources.SuggestedUsersResource,
+        resources.ConnectionActionResource,
+        resources.MarkSeenResource,
+        resources.ConnectionStatusResource,
+        resources.IsConnectionResource,
+        resources.UserResource,
+        resources.ConnectionStatusesResource,
+        resources.ConnectionRequestsResource,
+        SelfCommunityWebhookResource,
+    )
 
-    app = ConnectionsApp(cors_enable=False)
+    app = ConnectionsApp(
+        cors_enable=False,
+        middleware=[
+            RequestContextMiddleware(),  # first: every response, a refused one too, is logged
+            AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
+            ReadinessGate(readiness, gated),
+        ],
+    )
     app.req_options.strip_url_path_trailing_slash = False
     app.req_options.keep_blank_qs_values = True  # `?limit=` is invalid, not silently absent
     app.router_options.converters["user_id"] = UserIdConverter
@@ -117,7 +143,6 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
         )
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
     app.add_route("/health/live", resources.LiveResource())
-    app.add_route("/health/ready", resources.ReadyResource(graph))
     if settings.selfcommunity_webhook_secret:
         # Without a secret nobody could sign events for us: the route does not exist (404).
         receiver = EventReceiver(
@@ -127,5 +152,7 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
         )
         webhook = SelfCommunityWebhookResource(receiver)
         _add_routes(app, "/webhooks/selfcommunity/", webhook)
+    app.add_route("/health/ready", resources.ReadyResource(readiness))
+    app.add_route("/metrics", resources.MetricsResource(metrics.render))
     app.graph = graph
     return app

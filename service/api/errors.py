@@ -12,6 +12,7 @@ from service.domain.errors import (
     FollowModeEnabled,
     InvalidBody,
     NotAuthenticated,
+    NotReady,
 )
 from service.graph.errors import GraphUnavailable, UserNotFound
 from service.webhooks.inbound import InvalidEvent
@@ -60,6 +61,17 @@ def handle_unavailable(req, resp, ex: Exception, params) -> None:
         falcon.HTTP_503,
         "The graph database is unavailable; retry shortly.",
         {"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+def handle_not_ready(req, resp, ex: NotReady, params) -> None:
+    """An index the API needs is not ONLINE: 503 at once, naming it and its population %."""
+    _json_error(
+        resp,
+        falcon.HTTP_503,
+        ex.report["detail"],
+        {"Retry-After": RETRY_AFTER_SECONDS},
+        indexes=ex.report["indexes"],
     )
 
 
@@ -112,6 +124,7 @@ def register_error_handlers(app: falcon.App) -> None:
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(GraphUnavailable, handle_unavailable)
+    app.add_error_handler(NotReady, handle_not_ready)
     app.add_error_handler(ValidationError, handle_validation)
     app.add_error_handler(UserNotFound, handle_not_found)
     app.add_error_handler(InvalidBody, handle_invalid_body)

@@ -19,14 +19,27 @@ class LiveResource:
 
 
 class ReadyResource:
-    """The process can serve: the graph database answers a read."""
+    """The process can serve: Neo4j answers and every index the API needs is ONLINE.
 
-    def __init__(self, graph):
-        self.graph = graph
+    503 otherwise (from the error handlers), naming the indexes and their population %.
+    """
+
+    def __init__(self, readiness):
+        self.readiness = readiness
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        self.graph.ping()
+        self.readiness.require()
         resp.media = {"status": "ok"}
+
+
+class MetricsResource:
+    """`GET /metrics`: Prometheus exposition of every worker's metrics."""
+
+    def __init__(self, render):
+        self.render = render
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.data, resp.content_type = self.render()
 
 
 class UserConnectionsResource:

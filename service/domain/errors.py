@@ -19,3 +19,11 @@ class InvalidBody(Exception):
     def __init__(self, messages: dict):
         super().__init__(messages)
         self.messages = messages
+
+
+class NotReady(Exception):
+    """An index the API relies on is not ONLINE; `report` says which and how far along."""
+
+    def __init__(self, report: dict):
+        super().__init__(report.get("detail", "not ready"))
+        self.report = report

@@ -9,12 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver, NotificationMinimumSeverity, unit_of_work
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, unit_of_work
+from neo4j.exceptions import (
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from service.graph import cypher
 from service.graph import lifecycle as lifecycle_tx
+from service.graph.breaker import CircuitBreaker
 from service.graph.errors import GraphUnavailable, UserNotFound
+from service.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,10 @@ ANCHOR_TTL = 300.0
 # Older-half pages of lists this long are read from the oldest end (a second round trip);
 # shorter lists skip from the newest end, which costs less than that round trip.
 OLDEST_FROM = 1_000
+
+# The indexes the API's queries rely on: one per `cypher/schema/` file, named like the file.
+# While one is not ONLINE the planner would scan instead, so the API answers 503 (readiness).
+REQUIRED_INDEXES = tuple(name.removeprefix("schema/") for name in cypher.names("schema/"))
 
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
@@ -84,6 +96,7 @@ class Graph:
         anchor_min: int = ANCHOR_MIN,
         anchor_ttl: float = ANCHOR_TTL,
         oldest_from: int = OLDEST_FROM,
+        breaker: CircuitBreaker | None = None,
     ):
         self.driver = driver
         self.database = database
@@ -103,6 +116,11 @@ class Graph:
         self.oldest_from = oldest_from
         # user id -> _Anchors; per process (one Graph per worker), shared by its threads
         self._anchors: dict[int, _Anchors] = {}
+        self.breaker = breaker or CircuitBreaker()
+        # Causal consistency: every session of this worker shares one bookmark manager, so a
+        # read that follows a write waits until the server it is routed to (a cluster's
+        # secondary) has applied that write: a request that writes then reads sees its write.
+        self.bookmarks = GraphDatabase.bookmark_manager()
 
     def _session(self, retry_time: float | None = None):
         # Notifications off: e.g. "property key does not exist" for an optional property such
@@ -110,6 +128,7 @@ class Graph:
         return self.driver.session(
             database=self.database,
             max_transaction_retry_time=retry_time or self.retry_time,
+            bookmark_manager=self.bookmarks,
             notifications_min_severity=NotificationMinimumSeverity.OFF,
         )
 
@@ -137,20 +156,54 @@ class Graph:
     def _run(
         self, execute: str, work: Callable, *args: Any, retry_time: float | None = None
     ) -> Any:
-        # Driver failures become GraphUnavailable here, so no caller needs to know the driver.
+        # Every transaction passes here: driver failures become GraphUnavailable, the breaker
+        # fails fast while Neo4j is unreachable, and each transaction is timed by name.
+        name = _query_name(work)
+        probe = self.breaker.before_call()
         timed = unit_of_work(timeout=self.query_timeout)(work)
+        outcome = "error"
+        started = time.perf_counter()
+        metrics.NEO4J_IN_USE.inc()
         try:
             with self._session(retry_time) as session:
-                return getattr(session, execute)(timed, *args)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise GraphUnavailable(f"Neo4j is unreachable: {_one_line(exc)}") from exc
+                result = getattr(session, execute)(timed, *args)
+            outcome = "ok"
+            return result
+        except (ServiceUnavailable, SessionExpired, TransientError, DriverError) as exc:
+            if isinstance(exc, Neo4jError) and _is_timeout(exc):
+                outcome = "timeout"
+                raise GraphUnavailable(f"query timed out after {self.query_timeout}s") from exc
+            if isinstance(exc, TransientError) and "Unavailable" not in (exc.code or ""):
+                # e.g. a deadlock still there after the retries: Neo4j itself is up.
+                outcome = "transient"
+                raise GraphUnavailable(f"Neo4j: {_one_line(exc)}") from exc
+            # Unreachable, or DatabaseUnavailable while Neo4j starts or recovers.
+            outcome = "unavailable"
+            reason = _one_line(exc)
+            self.breaker.record_failure(probe, reason)
+            raise GraphUnavailable(f"Neo4j is unreachable: {reason}") from exc
         except Neo4jError as exc:
             if _is_timeout(exc):
+                outcome = "timeout"
                 raise GraphUnavailable(f"query timed out after {self.query_timeout}s") from exc
             raise
-        except DriverError as exc:
-            # e.g. no connection from the pool within the acquisition timeout
-            raise GraphUnavailable(f"Neo4j driver error: {_one_line(exc)}") from exc
+        finally:
+            metrics.NEO4J_IN_USE.dec()
+            metrics.NEO4J_QUERY_LATENCY.labels(name, outcome).observe(time.perf_counter() - started)
+            if outcome != "unavailable":
+                # Neo4j answered (a domain error such as UserNotFound included).
+                self.breaker.record_success(probe)
+
+    def index_states(self) -> dict[str, dict]:
+        """`{name: {"state", "population"}}` for every index the API needs (MISSING if absent)."""
+
+        def work(tx):
+            rows = tx.run(cypher.query("admin/index_states"), names=list(REQUIRED_INDEXES))
+            return {r["name"]: {"state": r["state"], "population": r["population"]} for r in rows}
+
+        found = self._read(work)
+        missing = {"state": "MISSING", "population": 0.0}
+        return {name: found.get(name, missing) for name in REQUIRED_INDEXES}
 
     def ping(self) -> bool:
         def work(tx):
@@ -349,6 +402,12 @@ class Graph:
             return _options(stored["settings"])
 
         return self._write(work)
+
+
+def _query_name(work: Callable) -> str:
+    """`list_user_connections` for Graph.list_user_connections's inner `work`."""
+    qualname = getattr(work, "__qualname__", "") or getattr(work, "__name__", "query")
+    return qualname.split(".<locals>")[0].rsplit(".", 1)[-1]
 
 
 def read_suggestions(tx, user_id: int, skip: int, limit: int) -> tuple[int, list[dict[str, int]]]:

@@ -151,6 +151,7 @@ def import_admin_csvs(settings: Settings, files: GeneratedFiles) -> dict[str, fl
         raise Neo4jServerError("neo4j-admin database import failed: " + " | ".join(tail))
     started = time.monotonic()
     with db.create_driver(settings) as driver:
-        db.init_schema(driver, settings.neo4j_database)
+        # The indexes just built over the whole store are durable before this returns.
+        db.init_schema(driver, settings.neo4j_database, server.await_checkpoint)
     phases["schema"] = time.monotonic() - started
     return phases

@@ -20,7 +20,7 @@ from neo4j import Driver
 
 from service.domain.schemas import ConnectionRequestRowSchema, ConnectionRowSchema, UserSchema
 from service.domain.users import InvalidUser, first_error, stored_user
-from service.graph import cypher, lifecycle
+from service.graph import cypher, db, lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +194,7 @@ class Importer:
         skip_invalid: bool = False,
         progress: bool = True,
         max_reported: int = 20,
+        await_checkpoint: Callable[[float], object] | None = None,
     ):
         self.driver = driver
         self.database = database
@@ -201,6 +202,7 @@ class Importer:
         self.skip_invalid = skip_invalid
         self.progress = progress
         self.max_reported = max_reported
+        self.await_checkpoint = await_checkpoint
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -253,6 +255,9 @@ class Importer:
             with self.driver.session(database=self.database) as session:
                 session.execute_write(lifecycle.assign_request_ids)
         summary.after = self.count_graph()
+        # Loaded data on disk now, not at the next periodic checkpoint: a crash after an
+        # import must not replay (or re-index) the whole import.
+        db.checkpoint(self.driver, self.database, self.await_checkpoint)
         summary.seconds = time.monotonic() - started
         check_counts(summary)
         return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from service.graph import cypher, db
 from service.ingest import bulk
 from service.ingest.generate import DEMO, GeneratorConfig, write_import_files
 from service.ingest.importing import GraphCounts, Importer
+from service.ops.neo4j_server import LocalNeo4j
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,11 @@ class LoadResult:
         return text
 
 
+def checkpoint_waiter(settings: Settings) -> Callable[[float], object] | None:
+    """The managed server's wait for its next checkpoint; None for a server given by NEO4J_URI."""
+    return None if settings.neo4j_external else LocalNeo4j(settings.server).await_checkpoint
+
+
 def choose_method(
     settings: Settings, cfg: GeneratorConfig, counts: GraphCounts, method: str
 ) -> str:
@@ -80,7 +87,7 @@ def load_generated(
     """Generate `cfg`'s graph and load it; the totals afterwards must equal what was generated."""
     with db.create_driver(settings) as driver:
         driver.verify_connectivity()
-        db.init_schema(driver, settings.neo4j_database)
+        db.init_schema(driver, settings.neo4j_database, checkpoint_waiter(settings))
         before = Importer(driver, settings.neo4j_database).count_graph()
     chosen = choose_method(settings, cfg, before, method)
     with tempfile.TemporaryDirectory(prefix="connections-generate-") as tmp:
@@ -96,7 +103,11 @@ def load_generated(
             generated = time.monotonic()
             with db.create_driver(settings) as driver:
                 Importer(
-                    driver, settings.neo4j_database, batch_size=batch_size, progress=progress
+                    driver,
+                    settings.neo4j_database,
+                    batch_size=batch_size,
+                    progress=progress,
+                    await_checkpoint=checkpoint_waiter(settings),
                 ).import_files(files.users_path, files.connections_path, files.requests_path)
         loaded = time.monotonic()
     with db.create_driver(settings) as driver:

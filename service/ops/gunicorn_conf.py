@@ -1,6 +1,16 @@
 """gunicorn settings from the environment; each worker builds its own app (and driver) after fork."""
 
 import os
+import tempfile
+from pathlib import Path
+
+# Prometheus multiprocess mode: the variable must be set before any worker imports
+# prometheus_client. The master sets it once; gunicorn re-reads this file on HUP, and then
+# finds it set and keeps the same folder, so counters survive a rolling restart.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="connections-metrics-")
+
+from service.observability.logs import logconfig_dict as _logconfig_dict  # noqa: E402
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -11,11 +21,20 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 10
+# SIGTERM (and the old workers of a HUP) finish their in-flight requests within this.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "10"))
 preload_app = False  # the neo4j driver must be created in the worker, never shared across fork
+# The app writes one JSON access line per request (service.access); gunicorn's is off.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+logconfig_dict = _logconfig_dict(loglevel)
+
+
+def on_starting(server):
+    """A fresh start (not a HUP) forgets the samples of a previous run in the same folder."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
 
 
 def worker_exit(server, worker):
@@ -24,3 +43,10 @@ def worker_exit(server, worker):
     driver = getattr(graph, "driver", None)
     if driver is not None:
         driver.close()
+
+
+def child_exit(server, worker):
+    """Drop the exited worker's live gauges (pool in use, breaker) from /metrics."""
+    from service.observability import metrics
+
+    metrics.mark_process_dead(worker.pid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.domain.lifecycle import Outcome
 from service.graph.errors import GraphUnavailable, UserNotFound
+from service.graph.store import REQUIRED_INDEXES
 
 
 def fake_user(user_id: int, **overrides) -> dict:
@@ -52,6 +53,8 @@ class FakeGraph:
         self.outcome = outcome or Outcome(changed=True, status="sent_connection_request")
         self.pair_facts = dict(pair_facts or {})
         self.requests = list(requests or [])
+        # Index name -> state, for readiness tests; unnamed indexes are ONLINE.
+        self.index_state: dict[str, str] = {}
 
     def _known(self, user_id: int) -> bool:
         known = set(self.connections) | {i for ids in self.connections.values() for i in ids}
@@ -64,6 +67,13 @@ class FakeGraph:
     def ping(self) -> bool:
         self._maybe_fail()
         return True
+
+    def index_states(self) -> dict[str, dict]:
+        self._maybe_fail()
+        return {
+            name: {"state": self.index_state.get(name, "ONLINE"), "population": 100.0}
+            for name in REQUIRED_INDEXES
+        }
 
     def find_viewer(self, user_id: int) -> dict | None:
         self._maybe_fail()

@@ -16,13 +16,14 @@ ROOT = Path(service.__file__).parent
 # What each part of `service` may import from the others (its own modules always).
 ALLOWED = {
     "config": set(),
-    "graph": {"config"},
+    "observability": set(),
+    "graph": {"config", "observability"},
     "domain": {"graph", "config"},
     "analytics": {"graph", "config"},
-    "ops": {"graph", "config"},
+    "ops": {"graph", "config", "observability"},
     "ingest": {"graph", "domain", "ops", "config"},
-    "webhooks": {"graph", "domain", "config"},
-    "api": {"domain", "webhooks", "config", "graph.errors"},
+    "webhooks": {"graph", "domain", "config", "observability"},
+    "api": {"domain", "webhooks", "config", "graph.errors", "observability"},
     "cli": {"graph", "domain", "analytics", "ops", "ingest", "webhooks", "config"},
 }
 # The composition root wires the graph layer into the API.

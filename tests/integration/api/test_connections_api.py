@@ -199,7 +199,15 @@ def test_forwarded_headers_only_when_trusted(settings, graph, star):
         .startswith(f"{HOST}/")
     )
     trusted = testing.TestClient(
-        create_app(dataclasses.replace(settings, trust_forwarded=True), graph=graph)
+        create_app(
+            dataclasses.replace(
+                settings,
+                trust_forwarded=True,
+                # The forwarded host is the one checked against ALLOWED_HOSTS.
+                allowed_hosts=(*settings.allowed_hosts, "api.example.com"),
+            ),
+            graph=graph,
+        )
     )
     assert (
         trusted.simulate_get(PATH, query_string="limit=5", headers=headers).json["next"]

@@ -33,6 +33,8 @@ def bulk_settings(neo4j_settings):
         NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 200),
         NEO4J_HEAP="512m",
         NEO4J_PAGECACHE="128m",
+        # The bulk path waits for a checkpoint after building the indexes; keep it short.
+        NEO4J_CHECKPOINT_INTERVAL="5",
     )
     env.pop("NEO4J_PASSWORD", None)
     env.pop("NEO4J_DATA_DIR", None)

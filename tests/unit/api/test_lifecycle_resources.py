@@ -21,6 +21,7 @@ LISTS = ["/api/v2/user/connection/requests/", "/api/v2/user/connection/requests_
 
 
 def make_client(graph: FakeGraph | None = None, **overrides) -> testing.TestClient:
+    overrides.setdefault("allowed_hosts", (testing.helpers.DEFAULT_HOST,))
     settings = Settings(jwt_secret=SECRET, settings_refresh_seconds=1e-9, **overrides)
     return testing.TestClient(create_app(settings, graph=graph or FakeGraph()))
 

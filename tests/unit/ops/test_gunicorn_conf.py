@@ -11,7 +11,9 @@ from tests.unit.fakes import FakeGraph
 CONF = Path(__file__).resolve().parents[3] / "service" / "ops" / "gunicorn_conf.py"
 
 
-def load_conf(monkeypatch, **env):
+def load_conf(monkeypatch, tmp_path=None, **env):
+    # The conf sets PROMETHEUS_MULTIPROC_DIR in os.environ; monkeypatch restores it after.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path or Path("/nonexistent")))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     spec = importlib.util.spec_from_file_location("gunicorn_conf", CONF)
@@ -43,3 +45,23 @@ def test_worker_class_threads_and_keepalive_from_env(monkeypatch):
     for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
         monkeypatch.delenv(name)
     assert (load_conf(monkeypatch).worker_class, load_conf(monkeypatch).threads) == ("sync", 1)
+
+
+def test_multiprocess_metrics_folder_is_kept_across_reloads(monkeypatch, tmp_path):
+    conf = load_conf(monkeypatch, tmp_path)
+    (tmp_path / "counter_1.db").write_bytes(b"")
+    conf.on_starting(None)
+    assert list(tmp_path.iterdir()) == []
+    assert load_conf(monkeypatch, tmp_path).logconfig_dict["root"]["handlers"] == ["stderr"]
+
+
+def test_multiprocess_folder_is_created_when_unset(monkeypatch):
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", CONF)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    import os
+
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    assert folder.is_dir() and folder.name.startswith("connections-metrics-")
+    folder.rmdir()

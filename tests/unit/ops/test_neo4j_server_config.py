@@ -51,3 +51,32 @@ def test_short_password_is_refused(tmp_path):
     server = LocalNeo4j(Neo4jServerSettings(state_dir=tmp_path, password="short"))
     with pytest.raises(Neo4jServerError, match="at least 8"):
         server.set_initial_password("java")
+
+
+def test_a_checkpoint_counts_only_when_it_started_after_the_work(tmp_path):
+    from datetime import datetime
+
+    from service.ops.neo4j_server import _checkpoint_completed_since
+
+    log = tmp_path / "debug.log"
+    prefix = (
+        'INFO  [o.n.k.i.t.l.c.CheckPointerImpl] [neo4j/x] Checkpoint triggered by "t" @ txId: 9'
+    )
+    log.write_text(
+        f"2026-11-27 23:53:56.492+0000 {prefix} checkpoint started...\n"
+        f"2026-11-27 23:53:56.691+0000 {prefix} checkpoint completed in 199ms\n"
+    )
+    at = datetime.strptime("2026-11-27 23:53:56.492+0000", "%Y-%m-%d %H:%M:%S.%f%z").timestamp()
+    assert _checkpoint_completed_since(log, at - 1)
+    assert not _checkpoint_completed_since(log, at + 0.1)  # it started before the work ended
+    assert not _checkpoint_completed_since(tmp_path / "missing.log", 0)
+
+
+def test_checkpoint_and_tx_log_settings_are_deliberate(tmp_path):
+    from service.config import Neo4jServerSettings
+    from service.ops.neo4j_server import LocalNeo4j
+
+    settings = Neo4jServerSettings(state_dir=tmp_path, checkpoint_interval=7)
+    conf = LocalNeo4j(settings).write_config().read_text()
+    assert "db.checkpoint.interval.time=7s" in conf
+    assert "db.tx_log.rotation.retention_policy=1 days 1G" in conf

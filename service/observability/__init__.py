@@ -1,0 +1,1 @@
+"""Metrics (Prometheus, multiprocess under gunicorn) and structured JSON logs; imports nothing from service."""

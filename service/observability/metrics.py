@@ -1,0 +1,97 @@
+"""Every Prometheus metric the service exports, and how `/metrics` renders them.
+
+Under gunicorn each worker is a process, so prometheus_client runs in multiprocess mode:
+`PROMETHEUS_MULTIPROC_DIR` is set by `service/ops/gunicorn_conf.py` before any worker (or this
+module) is imported, each worker writes its samples there, and `/metrics` on any worker
+aggregates all of them. Without that variable (tests, the CLI) the default registry is used.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as _multiprocess
+
+# Seconds; the API's pages are milliseconds, a 503 from the breaker well under one.
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+# -- HTTP ----------------------------------------------------------------------------------
+HTTP_REQUESTS = Counter(
+    "connections_http_requests_total",
+    "HTTP requests answered, by route template, method and status code.",
+    ["route", "method", "status"],
+)
+HTTP_LATENCY = Histogram(
+    "connections_http_request_duration_seconds",
+    "Time from request to response inside the worker, by route template and method.",
+    ["route", "method"],
+    buckets=_LATENCY_BUCKETS,
+)
+
+# -- Neo4j ---------------------------------------------------------------------------------
+NEO4J_QUERY_LATENCY = Histogram(
+    "connections_neo4j_query_duration_seconds",
+    "One managed transaction of the graph layer, by query (Graph method) and outcome "
+    "(ok, unavailable, timeout, error).",
+    ["query", "outcome"],
+    buckets=_LATENCY_BUCKETS,
+)
+NEO4J_IN_USE = Gauge(
+    "connections_neo4j_connections_in_use",
+    "Bolt connections held by transactions in flight (each holds one pool connection).",
+    multiprocess_mode="livesum",
+)
+NEO4J_BREAKER_OPEN = Gauge(
+    "connections_neo4j_breaker_open",
+    "1 while this worker's circuit breaker fails requests fast (Neo4j unreachable), else 0.",
+    multiprocess_mode="liveall",
+)
+NEO4J_BREAKER_TRANSITIONS = Counter(
+    "connections_neo4j_breaker_transitions_total",
+    "Circuit breaker state changes, by the state entered (open, closed).",
+    ["to"],
+)
+NOT_READY_REJECTIONS = Counter(
+    "connections_not_ready_rejections_total",
+    "API requests answered 503 because an index the API needs is not ONLINE.",
+)
+
+# -- Event log and webhooks (issue 10 and after) ---------------------------------------------
+# The lifecycle API's event log and the webhook worker register their counters here, next to
+# the others, so /metrics exports them without further wiring, e.g.:
+#   EVENTS_APPENDED = Counter("connections_events_appended_total", "...", ["type"])
+#   WEBHOOK_DELIVERIES = Counter("connections_webhook_deliveries_total", "...", ["outcome"])
+
+
+# Decided once, as prometheus_client itself decides how to store values when imported.
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+def multiprocess_dir() -> str | None:
+    """The folder the workers share their samples through, when running under gunicorn."""
+    return _MULTIPROC_DIR
+
+
+def render() -> tuple[bytes, str]:
+    """The exposition text of every metric (all workers' when in multiprocess mode)."""
+    if multiprocess_dir():
+        registry = CollectorRegistry()
+        _multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def mark_process_dead(pid: int) -> None:
+    """Drop a dead worker's live gauges (gunicorn's child_exit hook)."""
+    if multiprocess_dir():
+        _multiprocess.mark_process_dead(pid)

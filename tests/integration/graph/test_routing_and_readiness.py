@@ -1,0 +1,88 @@
+"""Cluster routing, bookmarks, index readiness and the breaker against the real server."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import time
+
+import pytest
+from falcon import testing
+
+from service.api.app import create_app
+from service.graph import db
+from service.graph.errors import GraphUnavailable
+from service.graph.store import REQUIRED_INDEXES, Graph
+
+
+@pytest.fixture
+def routing_graph(clean_db, neo4j_settings):
+    """The graph layer over a `neo4j://` (routing) driver, as on a cluster or Aura."""
+    uri = neo4j_settings.neo4j_uri.replace("bolt://", "neo4j://")
+    assert uri.startswith("neo4j://")
+    settings = dataclasses.replace(neo4j_settings, neo4j_uri=uri)
+    with db.create_driver(settings) as driver:
+        yield Graph(driver, settings.neo4j_database, settings.query_timeout)
+
+
+def test_routing_driver_reads_its_own_write_through_bookmarks(routing_graph):
+    written = routing_graph.set_community_settings({"follow_enabled": True})
+    assert routing_graph.bookmarks.get_bookmarks()  # the write left a bookmark
+    assert routing_graph.get_community_settings() == written == {"follow_enabled": True}
+
+
+def test_reads_run_as_read_transactions(routing_graph):
+    # Routed to a secondary on a cluster; here the server refuses a write in READ mode.
+    def sneaky_write(tx):
+        return tx.run("CREATE (:Probe) RETURN 1 AS one").single()
+
+    with pytest.raises(Exception, match="(?i)read"):
+        routing_graph._read(sneaky_write)
+
+
+def test_every_required_index_is_online_after_init(graph):
+    states = graph.index_states()
+    assert (
+        set(states)
+        == set(REQUIRED_INDEXES)
+        == {
+            "connection_order",
+            "user_id_unique",
+            "community_settings_name_unique",
+        }
+    )
+    assert all(s["state"] == "ONLINE" and s["population"] == 100.0 for s in states.values())
+
+
+def test_ready_is_200_with_the_real_driver(neo4j_settings, clean_db):
+    app = create_app(dataclasses.replace(neo4j_settings, jwt_secret="x" * 32))
+    try:
+        assert testing.TestClient(app).simulate_get("/health/ready").json == {"status": "ok"}
+    finally:
+        app.graph.driver.close()
+
+
+def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = dataclasses.replace(
+        neo4j_settings, neo4j_uri=f"bolt://127.0.0.1:{port}", jwt_secret="x" * 32
+    )
+    app = create_app(settings)
+    client = testing.TestClient(app)
+    try:
+        first = client.simulate_get("/api/v2/user/1/connections/")
+        assert first.status_code == 503 and app.graph.breaker.is_open
+        timings = []
+        for _ in range(20):
+            started = time.perf_counter()
+            resp = client.simulate_get("/api/v2/user/1/connections/")
+            timings.append(time.perf_counter() - started)
+            assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
+        # Target 100 ms (issue 13); generous here because the machine is shared.
+        assert sorted(timings)[len(timings) // 2] < 0.1
+        with pytest.raises(GraphUnavailable):
+            app.graph.ping()
+    finally:
+        app.graph.driver.close()
