@@ -441,21 +441,16 @@ def write_phase_available(base: str) -> tuple[bool, str]:
     return True, f"on: POST {WRITE_PATHS['request']} answered {outcome}"
 
 
-def check_event_log() -> tuple[bool | None, str]:
-    """Issue 10's event log must have no gap: `connections events --format json` sequence."""
-    cli = Path(sys.executable).parent / "connections"
-    probe = subprocess.run([str(cli), "events", "--help"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        return None, "skipped: no `connections events` subcommand (issue 10 not merged)"
-    out = subprocess.run(
-        [str(cli), "events", "--format", "json"], capture_output=True, text=True, env=os.environ
-    )
-    if out.returncode != 0:
-        return False, f"`connections events --format json` failed: {out.stderr.strip()[-300:]}"
-    events = json.loads(out.stdout or "[]")
-    seqs = [e.get("seq", e.get("id")) for e in events]
-    gaps = [(x, y) for x, y in zip(seqs, seqs[1:], strict=False) if y != x + 1]
-    return (not gaps), f"{len(seqs)} events, gaps: {gaps[:10]}"
+def check_event_log(settings: Settings) -> tuple[bool | None, str]:
+    """The lifecycle's event log has no gap: ids 1, 2, ... n, read through the graph layer."""
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, query_timeout=60)
+        ids, after = [], 0
+        while batch := graph.read_events(after, limit=10_000):
+            ids += [event["event_id"] for event in batch]
+            after = ids[-1]
+    gaps = [(x, y) for x, y in zip([0, *ids], ids, strict=False) if y != x + 1]
+    return (not gaps), f"{len(ids)} events, gaps: {gaps[:10]}"
 
 
 # -- judging -------------------------------------------------------------------------------
@@ -710,7 +705,7 @@ def scenario_soak(
     if writes is not None:
         with db.create_driver(neo.settings) as driver:
             missing = writes.missing_writes(driver, neo.settings.neo4j_database)
-    events_ok, events_note = check_event_log()
+    events_ok, events_note = check_event_log(neo.settings)
     resets = sum(1 for s in samples if s.outcome == "reset")
     unavailable = sum(1 for s in samples if s.outcome == 503)
     return {

@@ -266,6 +266,11 @@ def cmd_webhooks(args: argparse.Namespace) -> int:
                 timeout=settings.webhook_timeout,
                 poll_interval=settings.webhook_poll_seconds,
             )
+            if settings.webhook_metrics_port:
+                # Not under gunicorn: the worker serves its own counters for Prometheus.
+                from prometheus_client import start_http_server
+
+                start_http_server(settings.webhook_metrics_port, addr="127.0.0.1")
             stop = threading.Event()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())

@@ -169,6 +169,7 @@ class Settings:
     webhook_retry_scale: float = 1.0
     webhook_timeout: float = 10.0
     webhook_poll_seconds: float = 0.5
+    webhook_metrics_port: int = 0
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
 
     @classmethod
@@ -218,5 +219,6 @@ class Settings:
             webhook_retry_scale=_env_float(env, "WEBHOOK_RETRY_SCALE", 1.0),
             webhook_timeout=_env_float(env, "WEBHOOK_TIMEOUT", 10.0),
             webhook_poll_seconds=_env_float(env, "WEBHOOK_POLL_SECONDS", 0.5),
+            webhook_metrics_port=_env_int(env, "WEBHOOK_METRICS_PORT", 0),
             server=server,
         )

@@ -12,6 +12,7 @@ from service.domain.community import CommunitySettings
 from service.domain.errors import ActionNotAllowed, FollowModeEnabled, NotAuthenticated
 from service.domain.lifecycle import Action, apply_change, classify, status_of
 from service.graph.errors import UserNotFound
+from service.observability import metrics
 
 PRIVATE_FIELDS = ("email", "email_isvalid")
 
@@ -120,6 +121,8 @@ class ConnectionsService:
         if other_id == viewer.user_id:
             raise ActionNotAllowed("You cannot do this to yourself.")
         outcome = self.graph.write(apply_change, viewer.user_id, other_id, action, self.clock())
+        if outcome.event is not None:
+            metrics.EVENTS_APPENDED.labels(outcome.event).inc()
         return outcome.status
 
     def connection_status(self, viewer: Viewer, other_id: int) -> str | None:

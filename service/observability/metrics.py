@@ -65,11 +65,23 @@ NOT_READY_REJECTIONS = Counter(
     "API requests answered 503 because an index the API needs is not ONLINE.",
 )
 
-# -- Event log and webhooks (issue 10 and after) ---------------------------------------------
-# The lifecycle API's event log and the webhook worker register their counters here, next to
-# the others, so /metrics exports them without further wiring, e.g.:
-#   EVENTS_APPENDED = Counter("connections_events_appended_total", "...", ["type"])
-#   WEBHOOK_DELIVERIES = Counter("connections_webhook_deliveries_total", "...", ["outcome"])
+# -- Event log and webhooks ----------------------------------------------------------------
+EVENTS_APPENDED = Counter(
+    "connections_events_appended_total",
+    "Changes logged in the event log by this process (API changes and applied webhooks).",
+    ["type"],
+)
+WEBHOOKS_RECEIVED = Counter(
+    "connections_webhooks_received_total",
+    "SelfCommunity webhook deliveries by outcome: applied, unchanged, duplicate, stale, "
+    "ignored (unknown type), refused (bad signature), invalid (bad body).",
+    ["outcome"],
+)
+WEBHOOK_DELIVERIES = Counter(
+    "connections_webhook_deliveries_total",
+    "Attempts of the delivery worker by outcome: delivered, retry, failed (given up).",
+    ["outcome"],
+)
 
 
 # Decided once, as prometheus_client itself decides how to store values when imported.

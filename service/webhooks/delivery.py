@@ -22,6 +22,7 @@ import orjson
 from service.domain.schemas import UserSchema, compile_dumper
 from service.graph.errors import GraphUnavailable
 from service.graph.webhooks import Attempt, Delivery, WebhookStore
+from service.observability import metrics
 from service.webhooks import signature
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ class DeliveryWorker:
         status, error = self.post(delivery.url, body, headers, self.timeout)
         attempt = decide(delivery, status, error, self.clock(), self.retry_scale)
         self.store.record_attempt(subscriber_id, attempt, self.clock())
+        result = "failed" if attempt.failed else "delivered" if attempt.advance else "retry"
+        metrics.WEBHOOK_DELIVERIES.labels(result).inc()
         log.info(
             "webhook event %s to subscriber %s: %s in %.0f ms%s",
             attempt.event_id,

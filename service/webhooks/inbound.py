@@ -20,6 +20,7 @@ import orjson
 from service.domain.users import InvalidUser, stored_user
 from service.graph import sync
 from service.graph.sync import SyncStore
+from service.observability import metrics
 from service.webhooks import mirror, signature
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,16 @@ class EventReceiver:
 
     def receive(self, header: str | None, body: bytes) -> str:
         """Verify the signature over the raw body, then apply; SignatureError / InvalidEvent."""
-        signature.verify(header, body, self.secret, self.tolerance, now=self.clock())
-        return self.apply(parse_event(body))
+        try:
+            signature.verify(header, body, self.secret, self.tolerance, now=self.clock())
+        except signature.SignatureError:
+            metrics.WEBHOOKS_RECEIVED.labels("refused").inc()
+            raise
+        try:
+            return self.apply(parse_event(body))
+        except InvalidEvent:
+            metrics.WEBHOOKS_RECEIVED.labels("invalid").inc()
+            raise
 
     def apply(self, event: ReceivedEvent) -> str:
         """applied, stale, ignored or duplicate; nothing is written when InvalidEvent is raised."""
@@ -105,6 +114,7 @@ class EventReceiver:
         outcome = self.store.apply(event.event_id, event.type, event.created, self.clock(), change)
         if outcome == IGNORED:
             log.warning("webhook event %s of unknown type %r ignored", event.event_id, event.type)
+        metrics.WEBHOOKS_RECEIVED.labels(outcome).inc()
         return outcome
 
     def _change_for(self, event: ReceivedEvent) -> Callable:

@@ -18,7 +18,7 @@ ALLOWED = {
     "config": set(),
     "observability": set(),
     "graph": {"config", "observability"},
-    "domain": {"graph", "config"},
+    "domain": {"graph", "config", "observability"},
     "analytics": {"graph", "config"},
     "ops": {"graph", "config", "observability"},
     "ingest": {"graph", "domain", "ops", "config"},

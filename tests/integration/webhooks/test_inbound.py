@@ -322,3 +322,26 @@ def test_a_connection_event_without_two_valid_users_is_400(client, clean_db, neo
     missing = post(client, event(2, "connection.created", {"from_user": user(7)}))
     assert missing.status_code == 400 and missing.json["detail"].startswith("data.to_user")
     assert received(clean_db, db) == [] and stored(clean_db, db, 7) is None
+
+
+def metric(client, outcome: str) -> float:
+    text = client.simulate_get("/metrics", headers={"Host": "127.0.0.1"}).text
+    line = f'connections_webhooks_received_total{{outcome="{outcome}"}}'
+    values = [float(row.split()[-1]) for row in text.splitlines() if row.startswith(line)]
+    return sum(values)
+
+
+def test_deliveries_are_counted_by_outcome_in_metrics(client, clean_db, neo4j_settings):
+    before = {o: metric(client, o) for o in ("applied", "duplicate", "refused", "invalid")}
+    body = event(1, "user.created", user(7))
+    post(client, body)
+    post(client, body)
+    post(client, body, "t=1,v1=00")
+    post(client, b"{")
+    after = {o: metric(client, o) for o in before}
+    assert {o: after[o] - before[o] for o in before} == {
+        "applied": 1,
+        "duplicate": 1,
+        "refused": 1,
+        "invalid": 1,
+    }
