@@ -125,19 +125,10 @@ class Neo4jUnderTest:
         return figures
 
     def kill9(self) -> float:
-        pid = self.server.pid()
-        if pid is None:
+        if self.server.pid() is None:
             raise RuntimeError("the chaos Neo4j is not running")
-        os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()
-        while True:
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                done = pid if not Path(f"/proc/{pid}").exists() else 0
-            if done:
-                break
-            time.sleep(0.05)
+        self.server.kill()
         return killed
 
     def restart(self) -> float:

@@ -36,7 +36,7 @@ from service.graph.store import Graph  # noqa: E402
 from service.graph.webhooks import WebhookStore  # noqa: E402
 from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
 from service.webhooks import signature  # noqa: E402
-from tests.e2e.services import Gunicorn, call, deliver_worker, free_port, neo4j_env  # noqa: E402
+from tests.e2e.server import Gunicorn, call, deliver_worker, free_port, neo4j_env  # noqa: E402
 
 USERS = 200
 SECRET = "bench-webhook-secret"
@@ -96,7 +96,7 @@ def post_events(base: str):
                 "Content-Type": "application/json",
                 signature.HEADER: signature.sign(SECRET, body),
             }
-            status = call("POST", base + "/webhooks/selfcommunity/", headers, body)[0]
+            status = call(base + "/webhooks/selfcommunity/", headers, "POST", body)[0]
             if status != 200:
                 raise RuntimeError(status)
 
@@ -108,7 +108,7 @@ def post_events(base: str):
 def get_ready(base: str):
     def make(seed: int):
         def get(i: int) -> None:
-            if call("GET", base + "/health/ready")[0] != 200:
+            if call(base + "/health/ready")[0] != 200:
                 raise RuntimeError("not ready")
 
         return get
@@ -184,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                     actor, other = rng.sample(range(1, 21), 2)
                     action = rng.choice(["request", "accept", "remove"])
                     call(
-                        "POST",
                         f"{a.base}/api/v2/user/{other}/connection/{action}/",
                         {"Authorization": f"Bearer {tokens[actor]}"},
+                        "POST",
                         b"",
                     )
                     time.sleep(args.pace)

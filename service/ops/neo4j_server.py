@@ -258,6 +258,28 @@ class LocalNeo4j:
             return None
         return pid
 
+    def kill(self, timeout: float = 30.0) -> int | None:
+        """SIGKILL the server as a crash would (tests, chaos runs); returns once it is gone.
+
+        Waits for the process to end (and reaps it when it is this process's child), so an
+        immediate `start()` never mistakes the dying JVM for a running server.
+        """
+        pid = self.pid()
+        if pid is None:
+            return None
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    break
+            except ChildProcessError:  # not our child: its parent reaps it
+                if not Path(f"/proc/{pid}").exists():
+                    break
+            time.sleep(0.05)
+        self.pid_file.unlink(missing_ok=True)
+        return pid
+
     def status(self) -> ServerStatus:
         s = self.settings
         return ServerStatus(

@@ -1,4 +1,4 @@
-"""Run the service under gunicorn (service/ops/gunicorn_conf.py) against the test Neo4j."""
+"""Real processes for end-to-end tests: gunicorn serving the app, the webhook worker, a proxy."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -41,20 +44,27 @@ def call(
         return err.code, err.headers, json.loads(raw) if raw else None
 
 
+def neo4j_env(settings, **extra) -> dict:
+    return {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "NEO4J_DATABASE": settings.neo4j_database,
+        **{k: str(v) for k, v in extra.items()},
+    }
+
+
 @contextlib.contextmanager
 def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
     """Serve the app on a free loopback port; yields the base URL. Fails on any traceback."""
     port = free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": neo4j_settings.neo4j_uri,
-        "NEO4J_PASSWORD": neo4j_settings.neo4j_password,
-        "NEO4J_DATABASE": neo4j_settings.neo4j_database,
-        "JWT_SECRET": secret,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
+    env = neo4j_env(
+        neo4j_settings,
+        JWT_SECRET=secret,
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
         **env_extra,
-    }
+    )
     gunicorn_bin = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
         [str(gunicorn_bin), "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"],
@@ -81,3 +91,102 @@ def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
         output = proc.communicate(timeout=20)[0].decode()
     assert proc.returncode == 0, output[-2000:]
     assert "Traceback" not in output, output[-2000:]
+
+
+class Process:
+    """A child process in its own process group, so kill -9 takes all of it (gunicorn workers)."""
+
+    def __init__(self, command: list[str], env: dict):
+        self.command, self.env = command, env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Process:
+        self.proc = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        return self
+
+    def kill9(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+class Gunicorn(Process):
+    def __init__(self, env: dict, port: int):
+        super().__init__(
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "service/ops/gunicorn_conf.py",
+                "service.api.app:create_app()",
+            ],
+            {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+        )
+        self.base = f"http://127.0.0.1:{port}"
+
+    def start(self, timeout: float = 60) -> Gunicorn:
+        super().start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if call(self.base + "/health/ready")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.kill9()
+        raise AssertionError(f"gunicorn on {self.base} did not become ready")
+
+
+def deliver_worker(env: dict) -> Process:
+    return Process([str(BIN / "connections"), "webhooks", "deliver"], env)
+
+
+class FlakyProxy:
+    """Forwards POSTs to `target`, body and headers untouched, but answers 503 to every
+    `fail_every`-th one without forwarding: deliveries forced to fail and be retried."""
+
+    def __init__(self, target: str, fail_every: int):
+        self.forwarded = self.refused = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if (proxy.forwarded + proxy.refused + 1) % fail_every == 0:
+                    proxy.refused += 1
+                    status = 503
+                else:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                    try:
+                        status = call("POST", target + self.path, headers, body)[0]
+                    except OSError:
+                        status = 502  # the receiver is down
+                    proxy.forwarded += 1
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

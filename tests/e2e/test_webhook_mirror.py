@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,7 +26,7 @@ from service.graph.store import Graph
 from service.graph.webhooks import WebhookStore
 from service.ops.neo4j_server import LocalNeo4j
 from tests.conftest import delete_everything
-from tests.e2e.services import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
+from tests.e2e.server import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
 from tests.integration.seed import create_users, user_props
 from tests.integration.webhooks.receiver import Receiver, Script
 
@@ -131,7 +130,7 @@ def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
         actor, other = rng.sample(range(1, USERS + 1), 2)
         action = rng.choices(list(ACTION_WEIGHTS), weights=list(ACTION_WEIGHTS.values()))[0]
         url = f"{a.base}/api/v2/user/{other}/connection/{action}/"
-        return call("POST", url, {"Authorization": f"Bearer {tokens[actor]}"}, b"")[0]
+        return call(url, {"Authorization": f"Bearer {tokens[actor]}"}, "POST", b"")[0]
 
     try:
         with ThreadPoolExecutor(4) as pool:
@@ -205,8 +204,7 @@ def test_kill_9_of_neo4j_mid_delivery_loses_nothing(mirror_instance, mirror_sett
             worker = deliver_worker(env).start()
             try:
                 receiver.wait_for(4, timeout=60)
-                os.kill(server.pid(), signal.SIGKILL)  # mid-delivery: the 5th is in flight
-                time.sleep(2)
+                server.kill()  # mid-delivery: the 5th is in flight
                 server.start()
                 deadline = time.monotonic() + 120
                 while True:

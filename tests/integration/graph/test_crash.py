@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import signal
 import threading
 import time
 
@@ -62,11 +61,8 @@ def crash_server(neo4j_settings):
     try:
         yield server, settings
     finally:
-        pid = server.pid()
-        if pid is not None:
-            # Its data is deleted next, so no graceful shutdown (saves ~10 s): our own PID only.
-            os.kill(pid, signal.SIGKILL)
-            server.stop()  # reaps it and removes the PID file
+        # Its data is deleted next, so no graceful shutdown (saves ~10 s): our own PID only.
+        server.kill()
         shutil.rmtree(server_settings.home, ignore_errors=True)
 
 
@@ -114,8 +110,8 @@ def test_kill_9_mid_writes_leaves_whole_changes_with_their_events(crash_server):
 
     while time.monotonic() < deadline and count("ok") < 30:
         time.sleep(0.05)
-    os.kill(server.pid(), signal.SIGKILL)  # our throwaway instance, by its own PID file
     killed_at = time.monotonic()
+    server.kill()  # our throwaway instance, by its own PID file
     while time.monotonic() - killed_at < 20 and not count("unavailable", killed_at):
         time.sleep(0.1)
     stop.set()
