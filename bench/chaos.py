@@ -39,6 +39,7 @@ from service.config import Neo4jServerSettings, Settings  # noqa: E402
 from service.domain import auth  # noqa: E402
 from service.graph import db  # noqa: E402
 from service.graph.store import Graph  # noqa: E402
+from service.graph.webhooks import WebhookStore  # noqa: E402
 from service.ingest.generate import GeneratorConfig  # noqa: E402
 from service.ingest.importing import Importer  # noqa: E402
 from service.ingest.loading import load_generated  # noqa: E402
@@ -418,6 +419,83 @@ class Writes:
         return wrong
 
 
+class WebhookChain:
+    """The delivery worker (`connections webhooks deliver`) sending the event log to a sink here.
+
+    Killed with SIGKILL at random like the rest; afterwards every logged event must have
+    reached the sink (at least once, in order per subscriber), none given up.
+    """
+
+    def __init__(self, app: Gunicorn, settings: Settings):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.settings = settings
+        self.received: list[int] = []
+        chain = self
+
+        class Sink(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                chain.received.append(json.loads(body)["event_id"])
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+        threading.Thread(target=self.sink.serve_forever, daemon=True).start()
+        self.env = {**app.env, "WEBHOOK_POLL_SECONDS": "0.2", "LOG_LEVEL": "warning"}
+        self.proc: subprocess.Popen | None = None
+        with db.create_driver(settings) as driver:
+            store = WebhookStore(Graph(driver, settings.neo4j_database))
+            url = f"http://127.0.0.1:{self.sink.server_address[1]}/hook/"
+            self.subscriber = store.add_subscriber(url, "soak", [], True, time.time())["id"]
+
+    def start(self) -> None:
+        cli = Path(sys.executable).parent / "connections"
+        self.proc = subprocess.Popen(
+            [str(cli), "webhooks", "deliver"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def kill9(self) -> int:
+        pid = self.proc.pid
+        self.proc.kill()
+        self.proc.wait()
+        self.start()
+        return pid
+
+    def finish(self, timeout: float = 120) -> tuple[bool, str]:
+        """Wait until the worker has caught up with the log; compare what the sink got."""
+        with db.create_driver(self.settings) as driver:
+            graph = Graph(driver, self.settings.neo4j_database, query_timeout=60)
+            last = max([e["event_id"] for e in graph.read_events(0, limit=10**6)], default=0)
+            store = WebhookStore(graph)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                rows = [r for r in store.list_subscribers() if r["id"] == self.subscriber]
+                if rows and rows[0]["cursor"] >= last:
+                    break
+                time.sleep(0.5)
+            failures = store.list_failures()
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.sink.shutdown()
+        missing = sorted(set(range(1, last + 1)) - set(self.received))
+        extra = len(self.received) - len(set(self.received))
+        in_order = self.received == sorted(self.received)
+        ok = not missing and not failures and in_order
+        return ok, (
+            f"{last} events logged, {len(set(self.received))} delivered, missing "
+            f"{missing[:10]}, re-sent {extra}, in order: {in_order}, given up: {len(failures)}"
+        )
+
+
 def write_phase_available(base: str) -> tuple[bool, str]:
     """The issue-10 endpoints answer (anything but 404/405)?"""
     token = auth.mint_token(1, SECRET, ttl_seconds=60)
@@ -646,26 +724,33 @@ def scenario_soak(
     available, write_phase = write_phase_available(app.base)
     writes = Writes(threads) if available else None
     log(f"write phase {write_phase}")
+    chain = WebhookChain(app, neo.settings) if available else None
+    if chain is not None:
+        chain.start()
     start = time.monotonic()
     end = start + seconds
     load = Load(app.base, threads=threads, writes=writes).start()
     outages: list[Outage] = []
     worker_kills: list[float] = []
     timeline: list[str] = []
-    events = ["neo4j", "worker"]
+    events = ["worker", "webhook", "neo4j"] if chain is not None else ["worker", "neo4j"]
     n = 0
     while True:
         wait = rng.uniform(min_gap, max_gap)
         if time.monotonic() + wait > end - 10:
             break
         time.sleep(wait)
-        # Alternate, starting with a worker, so a short soak still sees one of each.
-        event = events[(n + 1) % 2]
+        # Rotate, starting with a worker, so a short soak still sees one of each.
+        event = events[n % len(events)]
         n += 1
         if event == "worker":
             pid = app.kill_worker()
             worker_kills.append(time.monotonic())
             timeline.append(f"+{worker_kills[-1] - start:.1f}s SIGKILL gunicorn worker {pid}")
+            log(timeline[-1])
+        elif event == "webhook":
+            pid = chain.kill9()
+            timeline.append(f"+{time.monotonic() - start:.1f}s SIGKILL webhook worker {pid}")
             log(timeline[-1])
         else:
             outage = Outage(neo.kill9())
@@ -679,7 +764,6 @@ def scenario_soak(
                 f"({outage.answered - outage.killed:.1f}s down; indexes rebuilt: {rebuilt or 'none'})"
             )
             log(timeline[-1])
-        # The webhook worker (after issue 10) joins `events` here.
     # Keep the load on past the last recovery's grace, so recovery itself is observed.
     last_answer = max((o.answered for o in outages if o.answered), default=start)
     settle = last_answer + (RECOVERY_GRACE if grace is None else grace) + 5
@@ -697,6 +781,7 @@ def scenario_soak(
         with db.create_driver(neo.settings) as driver:
             missing = writes.missing_writes(driver, neo.settings.neo4j_database)
     events_ok, events_note = check_event_log(neo.settings)
+    webhooks_ok, webhooks_note = chain.finish() if chain is not None else (None, "skipped")
     resets = sum(1 for s in samples if s.outcome == "reset")
     unavailable = sum(1 for s in samples if s.outcome == 503)
     return {
@@ -708,6 +793,8 @@ def scenario_soak(
         "writes_missing": missing,
         "event_log": events_note,
         "event_log_ok": events_ok,
+        "webhooks": webhooks_note,
+        "webhooks_ok": webhooks_ok,
         "dropped_by_worker_kills": resets,
         "responses_503": unavailable,
         "recovery_grace_s": RECOVERY_GRACE if grace is None else grace,
@@ -762,7 +849,8 @@ def main(argv: list[str] | None = None) -> int:
             figures,
             "python bench/chaos.py " + " ".join(argv or sys.argv[1:]),
         )
-    return 1 if figures.get("violations") or figures.get("writes_missing") else 0
+    failed = figures.get("violations") or figures.get("writes_missing")
+    return 1 if failed or figures.get("webhooks_ok") is False else 0
 
 
 if __name__ == "__main__":
