@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -66,13 +67,21 @@ def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
         **env_extra,
     )
     gunicorn_bin = Path(sys.executable).parent / "gunicorn"
+    # A file, not a pipe: one JSON access line per request would fill a pipe nobody reads
+    # until the end, and the workers would block writing their logs.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the server has stopped
     proc = subprocess.Popen(
         [str(gunicorn_bin), "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+    def output() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")
+
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -83,14 +92,17 @@ def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("gunicorn did not become ready: " + proc.communicate()[0].decode()[-2000:])
+        proc.wait()
+        pytest.fail("gunicorn did not become ready: " + output()[-2000:])
     try:
         yield base
     finally:
         proc.send_signal(signal.SIGTERM)
-        output = proc.communicate(timeout=20)[0].decode()
-    assert proc.returncode == 0, output[-2000:]
-    assert "Traceback" not in output, output[-2000:]
+        proc.wait(timeout=20)
+    text = output()
+    log.close()
+    assert proc.returncode == 0, text[-2000:]
+    assert "Traceback" not in text, text[-2000:]
 
 
 class Process:
@@ -172,7 +184,7 @@ class FlakyProxy:
                 else:
                     headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                     try:
-                        status = call("POST", target + self.path, headers, body)[0]
+                        status = call(target + self.path, headers, "POST", body)[0]
                     except OSError:
                         status = 502  # the receiver is down
                     proxy.forwarded += 1
