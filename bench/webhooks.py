@@ -86,7 +86,7 @@ def post_events(base: str):
             a, b = rng.sample(range(1, USERS + 1), 2)
             body = json.dumps(
                 {
-                    "event_id": seed * 10**9 + i,
+                    "event_id": (seed + 1) * 10**9 + i,  # never A's ids (1, 2, ...)
                     "type": rng.choice(KINDS),
                     "created": time.time(),
                     "data": {"from_user": user(a), "to_user": user(b)},
