@@ -49,6 +49,34 @@ def managed_server_settings() -> Neo4jServerSettings:
     return Neo4jServerSettings.from_env(env)
 
 
+def throwaway_instance(neo4j_settings, name: str, port_offset: int, **env_extra: str):
+    """`(server, settings)` for a managed instance of a test's own (not started yet), on the test
+    ports + `port_offset`, so tests that kill or replace Neo4j never touch the shared one."""
+    from service.ops.neo4j_server import LocalNeo4j
+
+    env = dict(os.environ)
+    env.update(
+        NEO4J_INSTANCE=name,
+        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + port_offset),
+        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + port_offset),
+        NEO4J_HEAP="512m",
+        NEO4J_PAGECACHE="128m",
+        **env_extra,
+    )
+    env.pop("NEO4J_PASSWORD", None)
+    env.pop("NEO4J_DATA_DIR", None)
+    server_settings = Neo4jServerSettings.from_env(env)
+    settings = dataclasses.replace(
+        neo4j_settings,
+        neo4j_uri=server_settings.bolt_uri,
+        neo4j_password=server_settings.resolve_password(),
+        neo4j_external=False,
+        neo4j_database="neo4j",
+        server=server_settings,
+    )
+    return LocalNeo4j(server_settings), settings
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings():
     """Settings pointing at a real, running Neo4j for the whole session."""

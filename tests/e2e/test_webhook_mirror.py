@@ -8,9 +8,7 @@ restarted once. Afterwards both graphs hold the same connections and requests, p
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import random
 import shutil
 import time
@@ -18,14 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service.config import Neo4jServerSettings
 from service.domain import auth
 from service.graph import db
 from service.graph.errors import GraphUnavailable
 from service.graph.store import Graph
 from service.graph.webhooks import WebhookStore
-from service.ops.neo4j_server import LocalNeo4j
-from tests.conftest import delete_everything
+from tests.conftest import delete_everything, throwaway_instance
 from tests.e2e.server import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
 from tests.integration.seed import create_users, user_props
 from tests.integration.webhooks.receiver import Receiver, Script
@@ -49,31 +45,13 @@ ACTION_WEIGHTS = {
 @pytest.fixture(scope="module")
 def mirror_instance(neo4j_settings):
     """A second managed Neo4j instance (test ports + 400): `(settings, server)`, deleted after."""
-    env = dict(os.environ)
-    env.update(
-        NEO4J_INSTANCE="mirror",
-        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 400),
-        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 400),
-        NEO4J_HEAP="512m",
-        NEO4J_PAGECACHE="128m",
-    )
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    server_settings = Neo4jServerSettings.from_env(env)
-    server = LocalNeo4j(server_settings)
+    server, settings = throwaway_instance(neo4j_settings, "mirror", 400)
     server.start()
-    settings = dataclasses.replace(
-        neo4j_settings,
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        server=server_settings,
-    )
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
     yield settings, server
     server.stop()
-    shutil.rmtree(server_settings.home, ignore_errors=True)
+    shutil.rmtree(settings.server.home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import random
 import shutil
 import threading
@@ -17,14 +16,13 @@ import time
 
 import pytest
 
-from service.config import Neo4jServerSettings
 from service.domain.errors import ActionNotAllowed
 from service.domain.lifecycle import Action, apply_change
 from service.graph import db
 from service.graph.errors import GraphUnavailable
 from service.graph.store import Graph
-from service.ops.neo4j_server import LocalNeo4j
 from tests import lifecycle_model as model
+from tests.conftest import throwaway_instance
 from tests.integration.seed import create_users, user_props
 
 USERS = (1, 2, 3, 4)
@@ -36,34 +34,15 @@ pytestmark = pytest.mark.crash
 
 @pytest.fixture(scope="module")
 def crash_server(neo4j_settings):
-    env = dict(os.environ)
-    env.update(
-        NEO4J_INSTANCE="crashtest",
-        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 300),
-        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 300),
-        NEO4J_HEAP="512m",
-        NEO4J_PAGECACHE="128m",
-    )
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    server_settings = Neo4jServerSettings.from_env(env)
-    server = LocalNeo4j(server_settings)
+    server, settings = throwaway_instance(neo4j_settings, "crashtest", 300)
     server.start()
-    settings = dataclasses.replace(
-        neo4j_settings,
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        neo4j_database="neo4j",
-        neo4j_connection_timeout=2.0,
-        server=server_settings,
-    )
+    settings = dataclasses.replace(settings, neo4j_connection_timeout=2.0)
     try:
         yield server, settings
     finally:
         # Its data is deleted next, so no graceful shutdown (saves ~10 s): our own PID only.
         server.kill()
-        shutil.rmtree(server_settings.home, ignore_errors=True)
+        shutil.rmtree(settings.server.home, ignore_errors=True)
 
 
 def test_kill_9_mid_writes_leaves_whole_changes_with_their_events(crash_server):

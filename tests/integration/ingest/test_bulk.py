@@ -4,18 +4,15 @@ The bulk import replaces a whole database with the server stopped, so it runs on
 throwaway managed instance (`bulktest`, on the test ports + 200), never the shared test one.
 """
 
-import dataclasses
-import os
 import shutil
 
 import pytest
 
-from service.config import Neo4jServerSettings
 from service.graph import db
 from service.ingest.bulk import import_admin_csvs, write_admin_csvs
 from service.ingest.generate import GeneratorConfig
 from service.ingest.loading import load_generated
-from service.ops.neo4j_server import LocalNeo4j
+from tests.conftest import throwaway_instance
 from tests.integration.ingest.test_import import dump_graph
 
 CFG = GeneratorConfig(
@@ -26,30 +23,16 @@ CFG = GeneratorConfig(
 @pytest.fixture(scope="module")
 def bulk_settings(neo4j_settings):
     """Settings for a throwaway managed instance; stopped and deleted afterwards."""
-    env = dict(os.environ)
-    env.update(
-        NEO4J_INSTANCE="bulktest",
-        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + 200),
-        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + 200),
-        NEO4J_HEAP="512m",
-        NEO4J_PAGECACHE="128m",
+    server, settings = throwaway_instance(
+        neo4j_settings,
+        "bulktest",
+        200,
         # The bulk path waits for a checkpoint after building the indexes; keep it short.
         NEO4J_CHECKPOINT_INTERVAL="5",
     )
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    server_settings = Neo4jServerSettings.from_env(env)
-    server = LocalNeo4j(server_settings)
-    yield dataclasses.replace(
-        neo4j_settings,
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        neo4j_database="neo4j",
-        server=server_settings,
-    )
+    yield settings
     server.stop()
-    shutil.rmtree(server_settings.home, ignore_errors=True)
+    shutil.rmtree(settings.server.home, ignore_errors=True)
 
 
 def test_bulk_and_bolt_build_the_same_graph(bulk_settings, neo4j_settings, clean_db, tmp_path):
