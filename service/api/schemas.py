@@ -71,8 +71,8 @@ class ConnectionsQuerySchema(Schema):
         return data
 
 
-class ConnectionsPageSchema(Schema):
-    """The DRF LimitOffsetPagination envelope around a page of users."""
+class PageEnvelopeSchema(Schema):
+    """DRF's LimitOffsetPagination envelope; subclasses say what `results` holds."""
 
     class Meta:
         ordered = True
@@ -82,6 +82,11 @@ class ConnectionsPageSchema(Schema):
     previous = fields.Url(
         required=True, allow_none=True, metadata={"description": "Previous page."}
     )
+
+
+class ConnectionsPageSchema(PageEnvelopeSchema):
+    """The envelope around a page of users."""
+
     results = fields.List(fields.Nested(UserSchema), required=True)
 
 
@@ -92,17 +97,9 @@ class ErrorSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class ConnectionRequestsPageSchema(Schema):
-    """The DRF LimitOffsetPagination envelope around a page of Connection Requests."""
+class ConnectionRequestsPageSchema(PageEnvelopeSchema):
+    """The envelope around a page of Connection Requests."""
 
-    class Meta:
-        ordered = True
-
-    count = fields.Integer(required=True, metadata={"description": "Total results count."})
-    next = fields.Url(required=True, allow_none=True, metadata={"description": "Next page."})
-    previous = fields.Url(
-        required=True, allow_none=True, metadata={"description": "Previous page."}
-    )
     results = fields.List(fields.Nested(ConnectionRequestSchema), required=True)
 
 
