@@ -30,8 +30,10 @@ from common import ROOT, record
 from harness import _percentile, run
 
 from service.config import Neo4jServerSettings, Settings
+from service.domain.suggestions import refresh_suggestion_lists
 from service.graph import cypher, db
 from service.graph.store import Graph
+from service.graph.suggestions import SuggestionLists
 from service.ingest.generate import GeneratorConfig, supernode_ids
 from service.ops.neo4j_server import LocalNeo4j
 
@@ -73,6 +75,7 @@ def ensure_graph() -> Settings:
         settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
         with db.create_driver(settings) as driver:
             db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
+        refresh_suggestions(settings)
         return settings
     else:
         log(f"building the graph in {server_settings.home} (about 6-10 min; progress below)")
@@ -97,7 +100,31 @@ def ensure_graph() -> Settings:
             cwd=ROOT,
         )
         stamp.write_text(STAMP)
-    return dataclasses.replace(Settings.from_env(env), server=server_settings)
+    settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+    refresh_suggestions(settings)
+    return settings
+
+
+def refresh_suggestions(settings: Settings) -> None:
+    """What production's periodic job does: store the supernodes' exact top K (minutes each the
+    first time; lists younger than SUGGESTION_REFRESH_SECONDS are kept as they are)."""
+    log(
+        f"suggestions: refreshing the stored lists (users with >= "
+        f"{settings.suggestion_precompute_min_degree} connections)"
+    )
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, settings.suggestion_refresh_timeout)
+        report = refresh_suggestion_lists(
+            SuggestionLists(graph),
+            settings.suggestion_precompute_min_degree,
+            settings.suggestion_precompute_top,
+            settings.suggestion_refresh_seconds,
+            progress=lambda message: log(f"suggestions: {message}"),
+        )
+    log(
+        f"suggestions: {report.refreshed} lists computed, {report.fresh} fresh, "
+        f"{report.dropped} dropped in {report.seconds:.0f} s"
+    )
 
 
 def pick_users(settings: Settings, per_group: int = 20) -> dict[str, list[tuple[int, int]]]:
