@@ -31,10 +31,11 @@ from common import ROOT, record
 from deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
 from falcon import testing
 from harness import _percentile, run
+from neo4j import READ_ACCESS, Query
 
 from service.api.app import create_app
 from service.graph import cypher, db
-from service.graph.store import Graph
+from service.graph.store import OLDEST_FROM, Graph
 
 PEER = ROOT / ".local" / "peer"
 FILES = PEER / "files"
@@ -361,6 +362,21 @@ def start_endpoints(settings) -> dict[str, tuple]:
     return servers
 
 
+def autocommit_page(driver, settings, user: int) -> None:
+    """api/connections_page in an auto-commit transaction: RUN + PULL, one round trip."""
+    with driver.session(
+        database=settings.neo4j_database, default_access_mode=READ_ACCESS
+    ) as session:
+        session.run(
+            Query(cypher.query("api/connections_page"), timeout=5.0),
+            user_id=user,
+            viewer_id=None,
+            offset=0,
+            limit=20,
+            oldest_from=OLDEST_FROM,
+        ).single()
+
+
 def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, args) -> str:
     """p50 of one page, one client at a time, layer by layer, in rotating rounds."""
     driver = db.create_driver(settings)
@@ -394,6 +410,9 @@ def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, a
         ),
         "our graph layer (`Graph.list_user_connections`, one query)": lambda: loop(
             lambda u: graph.list_user_connections(u, None, 0, 20)
+        ),
+        "the same page query as an auto-commit read (no BEGIN/COMMIT round trips)": lambda: loop(
+            lambda u: autocommit_page(driver, settings, u)
         ),
         "the whole app in-process (Falcon TestClient: routing, schemas, JSON; no HTTP)": lambda: (
             loop(in_app)
