@@ -24,11 +24,14 @@ OPTIONAL MATCH (u:User {id: $user_id})
 OPTIONAL MATCH (stored:SuggestionList {user_id: $user_id})
 CALL {
   WITH u, stored
-  WITH u WHERE u IS NOT NULL AND stored IS NULL
+  // owner_id has a row only when the bounded read is wanted, and the seek below depends on
+  // it: with a filter on `stored` instead, the planner ran the seek first (all 100k entries of
+  // a supernode) and filtered afterwards
+  UNWIND CASE WHEN u IS NOT NULL AND stored IS NULL THEN [u.id] ELSE [] END AS owner_id
   MATCH ()-[c:CONNECTED_TO]->(f)
   // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
   USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
-  WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
+  WHERE c.owner = owner_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
   WITH u, c, f ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
   LIMIT $friend_cap
   WITH u, -c.neg_other AS friend_id, COUNT { (f)-[:CONNECTED_TO]->() } AS degree
