@@ -174,7 +174,7 @@ def main() -> int:
     print(body)
     if args.record:
         record(
-            "Suggestion recall@20, bounded vs exact (deep graph)",
+            "Suggestion recall@20, served vs exact (deep graph)",
             ".venv/bin/python bench/suggestion_recall.py --record",
             body,
         )
