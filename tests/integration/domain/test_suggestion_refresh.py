@@ -11,6 +11,7 @@ from service import cli
 from service.api.app import create_app
 from service.domain import auth
 from service.domain.suggestions import refresh_suggestion_lists
+from service.graph import cypher
 from service.graph.store import Graph
 from service.graph.suggestions import SuggestionLists
 from tests.integration.seed import BASE, connect, create_users, user_props
@@ -138,3 +139,25 @@ def test_cli_refresh_stores_the_lists_and_reports(seeded, neo4j_settings, monkey
     assert served(seeded) == (2, [6, 7])
     assert cli.main(["suggestions", "refresh", "--top", "2"]) == 0
     assert "0 computed, 3 still fresh" in capsys.readouterr().err
+
+
+def test_a_stored_list_is_served_without_reading_the_users_connections(graph):
+    # The bounded branch's index seek must not run when a list is stored: PROFILE counts it.
+    create_users(graph.driver, graph.database, [user_props(i) for i in range(1, 402)])
+    connect(graph.driver, graph.database, [(1, i, BASE) for i in range(2, 402)])
+    SuggestionLists(graph).store(1, [{"id": 2, "mutual_count": 1}], 400)
+    _, summary, _ = graph.driver.execute_query(
+        "PROFILE " + cypher.query("api/suggestions_page"),
+        user_id=1,
+        offset=0,
+        limit=20,
+        friend_cap=200,
+        fanout=200,
+        seek_budget=3000,
+        database_=graph.database,
+    )
+
+    def db_hits(plan) -> int:
+        return plan.get("dbHits", 0) + sum(db_hits(child) for child in plan.get("children", []))
+
+    assert db_hits(summary.profile) < 200  # reading user 1's 400 entries alone would be 400+
