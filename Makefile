@@ -33,10 +33,12 @@ db-init: neo4j-start
 demo: db-init
 	$(BIN)/connections demo
 
-# The API under gunicorn, and beside it the webhook delivery worker (stopped with it).
+# The API under gunicorn, and beside it the webhook delivery worker and the suggestion refresh
+# job (a pass every 10 minutes; see README "The suggestion endpoint"), stopped with it.
 run: demo
 	@$(BIN)/connections webhooks deliver & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/connections suggestions refresh --every 600 & refresher=$$!; \
+	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
 # Style first (seconds), then the suite against a real Neo4j.

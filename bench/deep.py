@@ -30,8 +30,12 @@ from common import ROOT, record
 from harness import _percentile, run
 
 from service.config import Neo4jServerSettings, Settings
+from service.domain.connections import ConnectionsService, Viewer
+from service.domain.lifecycle import Action
+from service.domain.suggestions import refresh_suggestion_lists
 from service.graph import cypher, db
 from service.graph.store import Graph
+from service.graph.suggestions import SuggestionLists
 from service.ingest.generate import GeneratorConfig, supernode_ids
 from service.ops.neo4j_server import LocalNeo4j
 
@@ -73,6 +77,7 @@ def ensure_graph() -> Settings:
         settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
         with db.create_driver(settings) as driver:
             db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
+        refresh_suggestions(settings)
         return settings
     else:
         log(f"building the graph in {server_settings.home} (about 6-10 min; progress below)")
@@ -97,7 +102,31 @@ def ensure_graph() -> Settings:
             cwd=ROOT,
         )
         stamp.write_text(STAMP)
-    return dataclasses.replace(Settings.from_env(env), server=server_settings)
+    settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+    refresh_suggestions(settings)
+    return settings
+
+
+def refresh_suggestions(settings: Settings) -> None:
+    """What production's periodic job does: store the supernodes' exact top K (minutes each the
+    first time; lists younger than SUGGESTION_REFRESH_SECONDS are kept as they are)."""
+    log(
+        f"suggestions: refreshing the stored lists (users with >= "
+        f"{settings.suggestion_precompute_min_degree} connections)"
+    )
+    with db.create_driver(settings) as driver:
+        graph = Graph(driver, settings.neo4j_database, settings.suggestion_refresh_timeout)
+        report = refresh_suggestion_lists(
+            SuggestionLists(graph),
+            settings.suggestion_precompute_min_degree,
+            settings.suggestion_precompute_top,
+            settings.suggestion_refresh_seconds,
+            progress=lambda message: log(f"suggestions: {message}"),
+        )
+    log(
+        f"suggestions: {report.refreshed} lists computed, {report.fresh} fresh, "
+        f"{report.dropped} dropped in {report.seconds:.0f} s"
+    )
 
 
 def pick_users(settings: Settings, per_group: int = 20) -> dict[str, list[tuple[int, int]]]:
@@ -159,20 +188,106 @@ def latency_table(settings: Settings, groups: dict, repeat: int) -> str:
     """p50/p99 per scenario through the graph layer (one process, sequential)."""
     driver = db.create_driver(settings)
     graph = Graph(driver, settings.neo4j_database, query_timeout=30)
+    service = ConnectionsService(graph, settings)
     rows = ["| user | request | p50 ms | p99 ms |", "|---|---|---|---|"]
+    strangers = [r["id"] for r in sample_active(settings, 400)]
     try:
         for name, users in groups.items():
             ids = [i for i, _ in users]
             counts = {i: graph.suggest_users(i, 0, 1)[0] for i in ids}
-            for label, call in scenarios(graph, dict(users), counts).items():
+            asked = {i: statuses_asked(graph, i, strangers) for i in ids}
+            calls = scenarios(graph, dict(users), counts)
+            calls["connection statuses, 100 ids (POST)"] = lambda u, asked=asked: (
+                service.connection_statuses(Viewer(u, False), asked[u])
+            )
+            for label, call in calls.items():
                 cycle = [ids[i % len(ids)] for i in range(repeat)]
                 timed(lambda i, call=call, cycle=cycle: call(cycle[i]), min(len(ids), 5))
                 p50, p99 = timed(lambda i, call=call, cycle=cycle: call(cycle[i]), repeat)
                 rows.append(f"| {name} | {label} | {p50:.1f} | {p99:.1f} |")
                 log(rows[-1])
+            for label, (p50, p99) in write_latencies(service, ids, strangers, repeat).items():
+                rows.append(f"| {name} | {label} | {p50:.1f} | {p99:.1f} |")
+                log(rows[-1])
     finally:
         driver.close()
     return "\n".join(rows)
+
+
+def sample_active(settings: Settings, n: int) -> list[dict]:
+    with db.create_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            cypher.query("loadtest/sample_users"), n=n, database_=settings.neo4j_database
+        )
+    return [dict(r) for r in records]
+
+
+def statuses_asked(graph: Graph, user_id: int, strangers: list[int]) -> list[tuple[str, int]]:
+    """What a client asks `statuses` about: 100 ids, up to half of them the user's connections."""
+    _, friends = graph.list_user_connections(user_id, None, 0, 50)
+    ids = [row["id"] for row in friends]
+    ids += [i for i in strangers if i != user_id and i not in ids][: 100 - len(ids)]
+    return [(str(i), i) for i in ids]
+
+
+# Each cycle leaves the pair as it found it (no connection, no request), so the reused graph
+# keeps its shape; only the event log grows by the cycle's events.
+WRITE_CYCLES = (
+    (("actor", Action.REQUEST), ("other", Action.ACCEPT), ("actor", Action.REMOVE)),
+    (
+        ("actor", Action.REQUEST),
+        ("other", Action.REJECT),
+        ("other", Action.CANCEL_REJECT),
+        ("actor", Action.CANCEL_REQUEST),
+    ),
+)
+
+
+def write_latencies(
+    service: ConnectionsService, ids: list[int], strangers: list[int], repeat: int
+) -> dict[str, tuple[float, float]]:
+    """p50/p99 of each lifecycle write by these users, towards users they have no relation with
+    (as the endpoint calls them: ConnectionsService.change_connection, one write transaction)."""
+    graph = service.graph
+    pairs, known = [], {}
+    for i in range(repeat):
+        actor = ids[i % len(ids)]
+        if actor not in known:
+            known[actor] = graph.read_pair_states(actor, [s for s in strangers if s != actor])
+        free = known[actor]
+        other = next(
+            s
+            for s in strangers[i:] + strangers[:i]
+            if s in free
+            and free[s]["active"]
+            and not any(free[s][k] for k in ("connected", "sent", "received"))
+        )
+        pairs.append((actor, other))
+    times: dict[str, list[float]] = {}
+    try:
+        # The first cycle warms up (query plans), unrecorded.
+        for n, (actor, other) in enumerate([pairs[0], *pairs]):
+            for cycle in WRITE_CYCLES:
+                for who, action in cycle:
+                    me, them = (actor, other) if who == "actor" else (other, actor)
+                    t0 = time.perf_counter()
+                    service.change_connection(Viewer(me, False), them, action)
+                    label = f"POST {action.value}" + (
+                        " (by the other user)" if who == "other" else ""
+                    )
+                    if n:
+                        times.setdefault(label, []).append((time.perf_counter() - t0) * 1000)
+    finally:
+        # Whatever happened above, leave every pair unrelated again (no-ops when it is).
+        for actor, other in pairs:
+            service.change_connection(Viewer(actor, False), other, Action.REMOVE)
+            service.change_connection(Viewer(actor, False), other, Action.CANCEL_REQUEST)
+            service.change_connection(Viewer(other, False), actor, Action.CANCEL_REQUEST)
+    result = {}
+    for label, values in times.items():
+        values.sort()
+        result[label] = (statistics.median(values), _percentile(values, 0.99))
+    return result
 
 
 WRK_LUA = """

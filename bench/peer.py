@@ -6,7 +6,10 @@ per direction with an index on (user_id, created_at DESC, other_id), counters co
 time, one REPEATABLE READ transaction per page, from Python (psycopg 3). It loads the files
 `connections generate` writes for the deep graph's options (same seed: the same graph as
 bench/deep.py's instance). In one run, rotating: page 1, deep offsets and exact suggestions for
-median, p99-degree and supernode users on both; page-1 throughput at 2 processes on both.
+median, p99-degree and supernode users on both; page-1 throughput at 2 processes on both, with
+the endpoint over HTTP (wrk, sync and gthread workers) in the same rotation; and where a page's
+time goes, one client at a time: PostgreSQL's query, our graph layer, an empty Bolt transaction,
+the whole app in-process (no HTTP), then HTTP with keep-alive and with Connection: close.
 
     .venv/bin/python bench/peer.py [--record] [--seconds 8] [--rounds 3]
 """
@@ -25,11 +28,14 @@ from pathlib import Path
 
 import psycopg
 from common import ROOT, record
-from deep import GRAPH, STAMP, ensure_graph, log, pick_users
-from harness import _percentile, median_of, run
+from deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
+from falcon import testing
+from harness import _percentile, run
+from neo4j import READ_ACCESS, Query
 
+from service.api.app import create_app
 from service.graph import cypher, db
-from service.graph.store import Graph
+from service.graph.store import OLDEST_FROM, Graph
 
 PEER = ROOT / ".local" / "peer"
 FILES = PEER / "files"
@@ -197,6 +203,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="skip the per-user table (its exact suggestions take minutes)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     settings = ensure_graph()
@@ -219,7 +230,7 @@ def main() -> int:
         "|---|---|---|---|---|",
     ]
     degree = {i: d for users in groups.values() for i, d in users}
-    for name, users in groups.items():
+    for name, users in {} if args.throughput_only else groups.items():
         ids = [i for i, _ in users]
         cases = {
             "page 1, limit 20": (
@@ -285,28 +296,165 @@ def main() -> int:
         c = connect_peer()
         return lambda i: peer_page(c, rng.choice(sample), 0, 20)
 
-    runs: dict[str, list] = {"ours (graph layer)": [], "PostgreSQL (psycopg)": []}
-    makers = list(zip(runs, (ours_call, peer_call), strict=True))
-    for round_ in range(args.rounds):
-        for name, make in makers[round_ % 2 :] + makers[: round_ % 2]:
-            runs[name].append(run(name, make, processes=2, seconds=args.seconds))
-            log(runs[name][-1].row())
-    ours_r, peer_r = median_of(runs["ours (graph layer)"]), median_of(runs["PostgreSQL (psycopg)"])
-    body = "\n".join(rows) + "\n\n"
+    OUT.mkdir(parents=True, exist_ok=True)
+    paths = OUT / "peer-paths.txt"
+    paths.write_text("".join(f"/api/v2/user/{u}/connections/?limit=20\n" for u in sample))
+    servers = start_endpoints(settings)
+    try:
+        runs: dict[str, list] = {"ours (graph layer)": [], "PostgreSQL (psycopg)": []}
+        runs.update({name: [] for name in servers})
+        makers = [("ours (graph layer)", ours_call), ("PostgreSQL (psycopg)", peer_call)]
+        makers += [(name, None) for name in servers]
+        for round_ in range(args.rounds):
+            shift = round_ % len(makers)
+            for name, make in makers[shift:] + makers[:shift]:
+                if make is None:
+                    rps, p50, p99 = wrk(servers[name][1], paths, 2, args.seconds)
+                    runs[name].append((rps, p50, p99))
+                    log(f"{name}: {rps:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms")
+                else:
+                    r = run(name, make, processes=2, seconds=args.seconds)
+                    runs[name].append((r.rps, r.p50_ms, r.p99_ms))
+                    log(r.row())
+        breakdown = latency_breakdown(settings, sample, servers, paths, args)
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    medians = {name: sorted(values)[len(values) // 2] for name, values in runs.items()}
+    ours_r, peer_r = medians["ours (graph layer)"], medians["PostgreSQL (psycopg)"]
+    body = "" if args.throughput_only else "\n".join(rows) + "\n\n"
     body += (
-        f"Page 1 (limit 20), 2 client processes, {args.rounds} rotating rounds of "
-        f"{args.seconds} s, 4,000 random active users (median round):\n\n"
-        "| side | pages/s | p50 ms | p99 ms |\n|---|---|---|---|\n"
-        f"| ours (graph layer) | {ours_r.rps:.0f} | {ours_r.p50_ms:.1f} | {ours_r.p99_ms:.1f} |\n"
-        f"| PostgreSQL (psycopg) | {peer_r.rps:.0f} | {peer_r.p50_ms:.1f} | "
-        f"{peer_r.p99_ms:.1f} |\n\n"
-        f"Ours / PostgreSQL throughput: {ours_r.rps / peer_r.rps:.2f}×. "
-        f"End to end {time.monotonic() - started:.0f} s.\n"
+        f"Page 1 (limit 20), 2 clients (processes; wrk connections for the endpoint), "
+        f"{args.rounds} rotating rounds of {args.seconds} s, 4,000 random active users "
+        "(median round by pages/s):\n\n"
+        "| side | pages/s | p50 ms | p99 ms | p50 / PostgreSQL's |\n|---|---|---|---|---|\n"
+    )
+    for name, (rps, p50, p99) in medians.items():
+        body += f"| {name} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {p50 / peer_r[1]:.2f}× |\n"
+    body += (
+        f"\nOurs (graph layer) / PostgreSQL throughput: {ours_r[0] / peer_r[0]:.2f}×.\n\n"
+        + breakdown
+        + f"\nEnd to end {time.monotonic() - started:.0f} s.\n"
     )
     print(body)
     if args.record:
-        record("Peer: PostgreSQL on the deep graph, side by side", "make bench-peer", body)
+        command = (
+            ".venv/bin/python bench/peer.py --throughput-only --record"
+            if args.throughput_only
+            else "make bench-peer"
+        )
+        record("Peer: PostgreSQL on the deep graph, side by side", command, body)
     return 0
+
+
+def start_endpoints(settings) -> dict[str, tuple]:
+    """This branch under gunicorn, 2 workers, on sync and on gthread workers: name -> (proc, url)."""
+    app_env = {
+        "NEO4J_URI": f"bolt://127.0.0.1:{settings.server.bolt_port}",
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "JWT_SECRET": "b" * 32,
+    }
+    port = int(os.environ.get("BENCH_APP_PORT", "8061"))
+    variants = {
+        "endpoint, sync workers (Connection: close)": {"GUNICORN_WORKER_CLASS": "sync"},
+        "endpoint, gthread workers (keep-alive)": {
+            "GUNICORN_WORKER_CLASS": "gthread",
+            "GUNICORN_THREADS": "4",
+        },
+    }
+    servers = {}
+    for n, (name, extra) in enumerate(variants.items()):
+        servers[name] = (
+            serve(ROOT, port + n, {**app_env, **extra}),
+            f"http://127.0.0.1:{port + n}",
+        )
+    return servers
+
+
+def autocommit_page(driver, settings, user: int) -> None:
+    """api/connections_page in an auto-commit transaction: RUN + PULL, one round trip."""
+    with driver.session(
+        database=settings.neo4j_database, default_access_mode=READ_ACCESS
+    ) as session:
+        session.run(
+            Query(cypher.query("api/connections_page"), timeout=5.0),
+            user_id=user,
+            viewer_id=None,
+            offset=0,
+            limit=20,
+            oldest_from=OLDEST_FROM,
+        ).single()
+
+
+def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, args) -> str:
+    """p50 of one page, one client at a time, layer by layer, in rotating rounds."""
+    driver = db.create_driver(settings)
+    graph = Graph(driver, settings.neo4j_database)
+    app = testing.TestClient(create_app(settings, graph=graph))
+    conn = connect_peer()
+    rng = random.Random(7)
+
+    def loop(call) -> float:
+        lat, deadline = [], time.perf_counter() + args.seconds
+        while time.perf_counter() < deadline:
+            user = rng.choice(sample)
+            t0 = time.perf_counter()
+            call(user)
+            lat.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(lat)
+
+    def in_app(user):
+        resp = app.simulate_get(
+            f"/api/v2/user/{user}/connections/", query_string="limit=20", host="127.0.0.1"
+        )
+        assert resp.status_code == 200, resp.status_code
+
+    sync, gthread = servers.values()
+    steps = {
+        "PostgreSQL page query (psycopg, one REPEATABLE READ transaction)": lambda: loop(
+            lambda u: peer_page(conn, u, 0, 20)
+        ),
+        "empty Bolt read transaction (`Graph.ping`: session, BEGIN, RUN, PULL, COMMIT)": lambda: (
+            loop(lambda u: graph.ping())
+        ),
+        "our graph layer (`Graph.list_user_connections`, one query)": lambda: loop(
+            lambda u: graph.list_user_connections(u, None, 0, 20)
+        ),
+        "the same page query as an auto-commit read (no BEGIN/COMMIT round trips)": lambda: loop(
+            lambda u: autocommit_page(driver, settings, u)
+        ),
+        "the whole app in-process (Falcon TestClient: routing, schemas, JSON; no HTTP)": lambda: (
+            loop(in_app)
+        ),
+        "HTTP, gthread worker, keep-alive (wrk, 1 connection)": lambda: wrk(
+            gthread[1], paths, 1, args.seconds
+        )[1],
+        "HTTP, sync worker, Connection: close (wrk, 1 connection)": lambda: wrk(
+            sync[1], paths, 1, args.seconds
+        )[1],
+    }
+    results: dict[str, list[float]] = {name: [] for name in steps}
+    names = list(steps)
+    try:
+        for round_ in range(args.rounds):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                results[name].append(steps[name]())
+                log(f"breakdown round {round_ + 1}: {name}: p50 {results[name][-1]:.2f} ms")
+    finally:
+        conn.close()
+        driver.close()
+    base = statistics.median(results[names[0]])
+    out = (
+        "Where a page-1 request's time goes: one client at a time (no queueing), 4,000 random "
+        f"active users, {args.rounds} rotating rounds of {args.seconds} s, median of the rounds' "
+        "p50s:\n\n| step | p50 ms | / PostgreSQL's query |\n|---|---|---|\n"
+    )
+    for name in names:
+        p50 = statistics.median(results[name])
+        out += f"| {name} | {p50:.2f} | {p50 / base:.2f}× |\n"
+    return out
 
 
 if __name__ == "__main__":

@@ -279,6 +279,51 @@ def cmd_webhooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from service.domain.suggestions import refresh_suggestion_lists
+    from service.graph import db
+    from service.graph.store import Graph
+    from service.graph.suggestions import SuggestionLists
+
+    settings = Settings.from_env()
+    stop = threading.Event()
+    if args.every:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+
+    def say(message: str) -> None:
+        print(f"connections: suggestions: {message}", file=sys.stderr, flush=True)
+
+    with db.create_driver(settings) as driver:
+        # The exact ranking of a supernode takes minutes: not the API's query timeout.
+        graph = Graph(driver, settings.neo4j_database, settings.suggestion_refresh_timeout)
+        lists = SuggestionLists(graph)
+        while True:
+            try:
+                report = refresh_suggestion_lists(
+                    lists,
+                    min_degree=args.min_degree or settings.suggestion_precompute_min_degree,
+                    top=args.top or settings.suggestion_precompute_top,
+                    max_age=settings.suggestion_refresh_seconds,
+                    force=args.force,
+                    progress=say,
+                )
+                say(
+                    f"done in {report.seconds:.0f} s: {report.refreshed} computed, "
+                    f"{report.fresh} still fresh, {report.dropped} dropped"
+                )
+            except GraphUnavailable as exc:
+                if not args.every:
+                    raise
+                # The loop outlives a Neo4j restart: the next pass tries again.
+                say(f"pass failed, retrying in {args.every:g} s: {exc}")
+            if not args.every or stop.wait(args.every):
+                return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """Replay an export of SelfCommunity events (JSON Lines) through the webhook receiver."""
     import collections
@@ -541,6 +586,30 @@ def build_parser() -> argparse.ArgumentParser:
     settings_parser.add_argument("name", nargs="?", help="option name (set)")
     settings_parser.add_argument("value", nargs="?", help="true or false (set)")
     settings_parser.set_defaults(func=cmd_settings)
+
+    suggestions = sub.add_parser(
+        "suggestions",
+        help="precomputed suggestions of the most connected users",
+        description="refresh: store the exact top SUGGESTION_PRECOMPUTE_TOP suggestions of every "
+        "active user with at least SUGGESTION_PRECOMPUTE_MIN_DEGREE connections whose stored "
+        "list is missing or older than SUGGESTION_REFRESH_SECONDS, and drop the lists of users "
+        "below the threshold. The suggestion endpoint serves those lists, filtered live.",
+    )
+    suggestions.add_argument("action", choices=["refresh"])
+    suggestions.add_argument(
+        "--force", action="store_true", help="recompute every list, fresh or not"
+    )
+    suggestions.add_argument(
+        "--every",
+        type=_positive(float),
+        metavar="SECONDS",
+        help="run a pass every SECONDS until stopped (the periodic job)",
+    )
+    suggestions.add_argument(
+        "--min-degree", type=_positive_int, help="override SUGGESTION_PRECOMPUTE_MIN_DEGREE"
+    )
+    suggestions.add_argument("--top", type=_positive_int, help="override SUGGESTION_PRECOMPUTE_TOP")
+    suggestions.set_defaults(func=cmd_suggestions)
 
     sync_parser = sub.add_parser(
         "sync", help="apply an export of SelfCommunity webhook events (JSON Lines)"

@@ -170,6 +170,12 @@ class Settings:
     webhook_timeout: float = 10.0
     webhook_poll_seconds: float = 0.5
     webhook_metrics_port: int = 0
+    # Suggestions: users with at least this many connections are served a stored exact top K
+    # (`connections suggestions refresh`), recomputed when older than the refresh interval.
+    suggestion_precompute_min_degree: int = 5_000
+    suggestion_precompute_top: int = 1_000
+    suggestion_refresh_seconds: float = 3600.0
+    suggestion_refresh_timeout: float = 900.0
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
 
     @classmethod
@@ -220,5 +226,11 @@ class Settings:
             webhook_timeout=_env_float(env, "WEBHOOK_TIMEOUT", 10.0),
             webhook_poll_seconds=_env_float(env, "WEBHOOK_POLL_SECONDS", 0.5),
             webhook_metrics_port=_env_int(env, "WEBHOOK_METRICS_PORT", 0),
+            suggestion_precompute_min_degree=_env_int(
+                env, "SUGGESTION_PRECOMPUTE_MIN_DEGREE", 5_000, minimum=1
+            ),
+            suggestion_precompute_top=_env_int(env, "SUGGESTION_PRECOMPUTE_TOP", 1_000, minimum=1),
+            suggestion_refresh_seconds=_env_float(env, "SUGGESTION_REFRESH_SECONDS", 3600.0),
+            suggestion_refresh_timeout=_env_float(env, "SUGGESTION_REFRESH_TIMEOUT", 900.0),
             server=server,
         )

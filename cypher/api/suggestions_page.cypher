@@ -15,14 +15,23 @@
 // count and ranking. count = how many candidates the neighbourhood yields; pages slice that one
 // ranked list, so paging through yields exactly `count` users. found is false when no :User
 // has the id. rows: {user, the three counters, connection_status} as in api/user_rows.
+// A user with a stored list (suggestions/store_list: the exact top K of the users above the
+// precompute threshold, written by `connections suggestions refresh`) is served that list
+// instead, filtered live: only users who still exist, are active, are not connected to the user
+// and have no request with them either way, in the stored order (mutual counts as of the last
+// refresh). Then count = how many stored entries pass that filter (at most K).
 OPTIONAL MATCH (u:User {id: $user_id})
+OPTIONAL MATCH (stored:SuggestionList {user_id: $user_id})
 CALL {
-  WITH u
-  WITH u WHERE u IS NOT NULL
+  WITH u, stored
+  // owner_id has a row only when the bounded read is wanted, and the seek below depends on
+  // it: with a filter on `stored` instead, the planner ran the seek first (all 100k entries of
+  // a supernode) and filtered afterwards
+  UNWIND CASE WHEN u IS NOT NULL AND stored IS NULL THEN [u.id] ELSE [] END AS owner_id
   MATCH ()-[c:CONNECTED_TO]->(f)
   // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
   USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
-  WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
+  WHERE c.owner = owner_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
   WITH u, c, f ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
   LIMIT $friend_cap
   WITH u, -c.neg_other AS friend_id, COUNT { (f)-[:CONNECTED_TO]->() } AS degree
@@ -85,8 +94,25 @@ CALL {
     }
   END AS mutual_count
   ORDER BY mutual_count DESC, s.id ASC
-  RETURN collect(s) AS ranked
+  RETURN collect(s) AS bounded
 }
+CALL {
+  WITH u, stored
+  WITH u, stored WHERE u IS NOT NULL AND stored IS NOT NULL
+  UNWIND range(0, size(stored.ids) - 1) AS rank
+  MATCH (s:User {id: stored.ids[rank]})
+  WHERE s.status = 'a' AND s <> u
+    // schema/connection_pair: one seek, not a walk over a supernode's relationships
+    AND NOT EXISTS {
+      MATCH ()-[x:CONNECTED_TO]->()
+      USING INDEX x:CONNECTED_TO(owner, neg_other)
+      WHERE x.owner = $user_id AND x.neg_other = -s.id
+    }
+    AND NOT EXISTS { (u)-[:CONNECTION_REQUEST]-(s) }
+  WITH s ORDER BY rank
+  RETURN collect(s) AS precomputed
+}
+WITH u, CASE WHEN stored IS NULL THEN bounded ELSE precomputed END AS ranked
 CALL {
   WITH u, ranked
   UNWIND range(0, size(ranked[$offset..$offset + $limit]) - 1) AS position

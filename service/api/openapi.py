@@ -137,7 +137,9 @@ def build_openapi(version: str = "2") -> dict:
                 "description": (
                     "Users suggested to the requesting user: friends of friends who are active and "
                     "neither connected to nor in a pending request with them, ranked by mutual "
-                    "connections (most first), then id. Requires friendship mode."
+                    "connections (most first), then id, within a bounded neighbourhood; users "
+                    "above a degree threshold get a periodically recomputed exact list, so "
+                    "`count` is at most its length (1,000 by default). Requires friendship mode."
                 ),
                 "security": [{"bearerAuth": []}],
                 "parameters": [{"in": "query", "schema": ConnectionsQuerySchema}],

@@ -35,9 +35,27 @@ def test_ports_and_limits_from_env(tmp_path):
     assert s.max_limit == 50 and s.jwt_secret == "s3cret"
 
 
+def test_suggestion_precompute_settings(tmp_path):
+    s = Settings.from_env(env(tmp_path))
+    assert (s.suggestion_precompute_min_degree, s.suggestion_precompute_top) == (5_000, 1_000)
+    assert s.suggestion_refresh_seconds == 3600.0
+    s = Settings.from_env(
+        env(
+            tmp_path,
+            SUGGESTION_PRECOMPUTE_MIN_DEGREE="2000",
+            SUGGESTION_PRECOMPUTE_TOP="500",
+            SUGGESTION_REFRESH_SECONDS="600",
+        )
+    )
+    assert (s.suggestion_precompute_min_degree, s.suggestion_precompute_top) == (2_000, 500)
+    assert s.suggestion_refresh_seconds == 600.0
+
+
 @pytest.mark.parametrize(
     "name,value,message",
     [
+        ("SUGGESTION_PRECOMPUTE_MIN_DEGREE", "0", "SUGGESTION_PRECOMPUTE_MIN_DEGREE must be >= 1"),
+        ("SUGGESTION_REFRESH_SECONDS", "soon", "SUGGESTION_REFRESH_SECONDS must be a number"),
         ("NEO4J_BOLT_PORT", "abc", "NEO4J_BOLT_PORT must be an integer"),
         ("CONNECTIONS_MAX_LIMIT", "0", "CONNECTIONS_MAX_LIMIT must be >= 1"),
         ("TRUST_FORWARDED_HEADERS", "maybe", "TRUST_FORWARDED_HEADERS must be true or false"),

@@ -15,7 +15,7 @@ def compose():
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"neo4j", "api", "webhooks"}
+    assert set(services) == {"neo4j", "api", "webhooks", "suggestions"}
     assert services["neo4j"]["image"] == "neo4j:5.26-community"
     assert services["api"]["build"] == "."
     assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
@@ -66,4 +66,15 @@ def test_the_delivery_worker_runs_beside_the_api_on_the_same_database(tmp_path):
     assert "ports" not in worker  # it only calls out
     source = (ROOT / "service" / "config.py").read_text()
     for name in worker["environment"]:
+        assert f'"{name}"' in source, f"{name} is not read by Settings"
+
+
+def test_the_suggestion_refresh_job_runs_beside_the_api_on_the_same_database():
+    services = compose()["services"]
+    job = services["suggestions"]
+    assert job["command"][:3] == ["connections", "suggestions", "refresh"]
+    assert "--every" in job["command"]
+    assert job["environment"]["NEO4J_URI"] == services["api"]["environment"]["NEO4J_URI"]
+    source = (ROOT / "service" / "config.py").read_text()
+    for name in job["environment"]:
         assert f'"{name}"' in source, f"{name} is not read by Settings"
