@@ -193,7 +193,8 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     event_id = None
     if decision.event is not None:
         first, second = (actor_id, other_id) if decision.event_from_actor else (other_id, actor_id)
-        event_id = store.append_event(tx, decision.event, first, second, now)
-        store.record_pair_change(tx, actor_id, other_id, now, event_id)
+        [event_id] = store.log_change(
+            tx, actor_id, other_id, now, [(decision.event, first, second)]
+        )
     after = classify(store.read_pair(tx, actor_id, other_id))
     return Outcome(changed=True, status=status_of(after), event_id=event_id, event=decision.event)
