@@ -102,9 +102,9 @@ def run(
     )
 
 
-def median_of(runs: list[Result]) -> Result:
-    """The run with the median throughput: repeated rounds, one honest figure."""
-    ordered = sorted(runs, key=lambda r: r.rps)
+def median_of(runs: list[Result], key: Callable[[Result], float] = lambda r: r.rps) -> Result:
+    """The run with the median throughput (or `key`): repeated rounds, one honest figure."""
+    ordered = sorted(runs, key=key)
     return ordered[len(ordered) // 2]
 
 

@@ -12,7 +12,7 @@ Two throwaway managed Neo4j instances (`whbench-a`, `whbench-b`, on BENCH_BOLT_P
 
     python bench/webhooks.py --seconds 10 --actions 300 --record
     git worktree add /tmp/wt-main main
-    python bench/webhooks.py --rate 40 --compare /tmp/wt-main --record
+    python bench/webhooks.py --rate 20 --rate 40 --compare /tmp/wt-main --record
 """
 
 from __future__ import annotations
@@ -148,7 +148,12 @@ def pct(values: list[float], q: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2, help="closed-loop clients")
-    parser.add_argument("--rate", type=float, help="events a second, open loop (not --processes)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="events a second, open loop (not --processes); repeat for several rates",
+    )
     parser.add_argument(
         "--compare", type=Path, help="another checkout (e.g. main's) served on the same Neo4j"
     )
@@ -181,21 +186,24 @@ def main(argv: list[str] | None = None) -> int:
                 with contextlib.suppress(RuntimeError):
                     warm(i)
 
-        def measure(name, make_call):
-            if args.rate:
-                return harness.run_at_rate(name, make_call, rate=args.rate, seconds=args.seconds)
+        def measure(name, make_call, rate):
+            if rate:
+                return harness.run_at_rate(name, make_call, rate=rate, seconds=args.seconds)
             return harness.run(name, make_call, processes=args.processes, seconds=args.seconds)
 
-        runs = {"ready": [], **{label: [] for label in servers}}
-        for _ in range(3):  # rotate so drift hits every variant alike
-            runs["ready"].append(measure("GET /health/ready", get_ready(b.base)))
-            for label, server in servers.items():
-                runs[label].append(
-                    measure(f"POST webhook ({label})", post_events(server.base, next(series)))
-                )
-        results = {name: harness.median_of(rounds) for name, rounds in runs.items()}
-        for result in results.values():
-            print(result.row(), flush=True)
+        results = {}  # (rate or None, "ready" or a server's label) -> median Result
+        for rate in args.rate or [None]:
+            runs = {"ready": [], **{label: [] for label in servers}}
+            for _ in range(3):  # rotate so drift hits every variant alike
+                runs["ready"].append(measure("GET /health/ready", get_ready(b.base), rate))
+                for label, server in servers.items():
+                    make_call = post_events(server.base, next(series))
+                    runs[label].append(measure(f"POST webhook ({label})", make_call, rate))
+            for name, rounds in runs.items():
+                # Open loop: every round sends the same, so the median is by p99.
+                key = (lambda r: r.p99_ms) if rate else (lambda r: r.rps)
+                results[rate, name] = harness.median_of(rounds, key)
+                print(f"rate {rate}: {results[rate, name].row()}", flush=True)
         load_after = os.getloadavg()
         for server in servers.values():
             if server is not b:
@@ -252,29 +260,34 @@ def main(argv: list[str] | None = None) -> int:
         for server in (a_server, b_server):
             server.stop()
             shutil.rmtree(server.settings.home, ignore_errors=True)
-    ready = results["ready"]
     if args.rate:
-        how = f"open loop at {args.rate:g} events/s (latency from each scheduled start)"
+        how = "open loop at a fixed rate (latency from each scheduled start)"
     else:
         how = f"{args.processes} client processes back to back"
-    rows = [
-        f"| GET /health/ready (baseline) | {ready.rps:.1f} | {ready.p50_ms:.1f} | "
-        f"{ready.p99_ms:.1f} | 1.0× | {ready.errors} |"
-    ]
-    for label in servers:
-        hook = results[label]
+    rows = []
+    for rate in args.rate or [None]:
+        offered = f"{rate:g}" if rate else "closed loop"
+        ready = results[rate, "ready"]
         rows.append(
-            f"| POST /webhooks/selfcommunity/, {label} | {hook.rps:.1f} | {hook.p50_ms:.1f} | "
-            f"{hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× | {hook.errors} |"
+            f"| {offered} | GET /health/ready (baseline) | {ready.rps:.1f} | {ready.p50_ms:.1f} | "
+            f"{ready.p99_ms:.1f} | 1.0× | {ready.errors} |"
         )
+        for label in servers:
+            hook = results[rate, label]
+            rows.append(
+                f"| {offered} | POST /webhooks/selfcommunity/, {label} | {hook.rps:.1f} | "
+                f"{hook.p50_ms:.1f} | {hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× | "
+                f"{hook.errors} |"
+            )
     body = "\n".join(
         [
-            f"Receiver: {how}, median of 3 rotated {args.seconds:g}-second rounds; baseline "
+            f"Receiver: {how}, median ({'by p99' if args.rate else 'by req/s'}) of 3 rotated "
+            f"{args.seconds:g}-second rounds; baseline "
             "/health/ready on the same server. Load average (1/5/15 min) "
             f"{fmt_load(load_before)} before, {fmt_load(load_after)} after.",
             "",
-            "| request | achieved req/s | p50 ms | p99 ms | p99 vs baseline | errors |",
-            "|---|---|---|---|---|---|",
+            "| offered req/s | request | achieved req/s | p50 ms | p99 ms | p99 vs baseline | errors |",
+            "|---|---|---|---|---|---|---|",
             *rows,
             "",
             f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
