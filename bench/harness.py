@@ -1,4 +1,5 @@
-"""A closed-loop load harness: P processes call one function back to back for D seconds.
+"""Load harnesses: closed loop (P processes call one function back to back for D seconds) and
+open loop (calls started at a fixed rate, `run_at_rate`).
 
 The same harness drives every variant of a benchmark (raw driver, bare HTTP, the real endpoint),
 so client overhead is identical across them and ratios between them are fair on a noisy box.
@@ -10,6 +11,7 @@ import multiprocessing as mp
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 
@@ -100,7 +102,59 @@ def run(
     )
 
 
-def median_of(runs: list[Result]) -> Result:
-    """The run with the median throughput: repeated rounds, one honest figure."""
-    ordered = sorted(runs, key=lambda r: r.rps)
+def median_of(runs: list[Result], key: Callable[[Result], float] = lambda r: r.rps) -> Result:
+    """The run with the median throughput (or `key`): repeated rounds, one honest figure."""
+    ordered = sorted(runs, key=key)
     return ordered[len(ordered) // 2]
+
+
+def run_at_rate(
+    name: str,
+    make_call: Callable[[int], Callable[[int], object]],
+    *,
+    rate: float,
+    seconds: float,
+    warmup: float = 1.0,
+    threads: int = 64,
+) -> Result:
+    """Open loop: start `make_call(0)(i)` `rate` times a second, evenly spaced, for `seconds`
+    after `warmup`, whether or not earlier calls have answered (threads, not processes: a few
+    dozen requests a second). Latency counts from each call's scheduled start, so a server that
+    falls behind shows its queue instead of slowing the client down (no coordinated omission);
+    `rps` is the achieved rate: calls answered over the time until the last one answered."""
+    call = make_call(0)
+    interval = 1.0 / rate
+    start = time.perf_counter() + 0.05
+    measure_from = start + warmup
+    count = round((warmup + seconds) * rate)
+    done: list[tuple[float, float, bool]] = []  # (scheduled, finished, ok); append is atomic
+
+    def one(i: int, scheduled: float) -> None:
+        try:
+            call(i)
+            ok = True
+        except Exception:  # noqa: BLE001 - a benchmark counts failures, it does not stop on them
+            ok = False
+        done.append((scheduled, time.perf_counter(), ok))
+
+    with ThreadPoolExecutor(threads) as pool:
+        for i in range(count):
+            scheduled = start + i * interval
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, i, scheduled)
+    measured = [d for d in done if d[0] >= measure_from]
+    latencies = sorted(
+        (finished - scheduled) * 1000.0 for scheduled, finished, ok in measured if ok
+    )
+    last = max((finished for _, finished, _ in measured), default=measure_from + seconds)
+    return Result(
+        name=name,
+        requests=len(latencies),
+        errors=sum(1 for *_, ok in measured if not ok),
+        seconds=max(seconds, last - measure_from),
+        p50_ms=statistics.median(latencies) if latencies else float("nan"),
+        p95_ms=_percentile(latencies, 0.95),
+        p99_ms=_percentile(latencies, 0.99),
+    )

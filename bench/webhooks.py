@@ -1,24 +1,31 @@
 """Webhooks: the receiver's latency under load, and the lag from a change on A to B's copy.
 
 Two throwaway managed Neo4j instances (`whbench-a`, `whbench-b`, on BENCH_BOLT_PORT + 20/21):
-1. B serves `POST /webhooks/selfcommunity/`; P client processes post signed connection events
-   (random pairs of 200 users, fresh event ids) back to back; the baseline is `/health/ready`
-   (one read transaction) from the same harness in the same run.
+1. B serves `POST /webhooks/selfcommunity/`; signed connection events (random pairs of 200
+   users, fresh event ids: a duplicate answer counts as an error) are posted either by P client
+   processes back to back (closed loop) or, with `--rate R`, R a second whatever the answers
+   (open loop: the load-test rate); the baseline is `/health/ready` (one read transaction) from
+   the same harness in the same run. `--compare DIR` also serves another checkout (e.g. main's
+   code in a `git worktree`) on the same Neo4j and measures it in the same rotated rounds.
 2. A serves the lifecycle API and runs the delivery worker, subscribed to B; random lifecycle
    actions hit A at a steady pace; lag = B's `received_at` minus A's event `created`.
 
     python bench/webhooks.py --seconds 10 --actions 300 --record
+    git worktree add /tmp/wt-main main
+    python bench/webhooks.py --rate 20 --rate 40 --compare /tmp/wt-main --record
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -78,15 +85,18 @@ def user(i: int) -> dict:
     return {"id": i, "username": f"u{i}", "status": "a"}
 
 
-def post_events(base: str):
+def post_events(base: str, series: int):
+    """Posts of signed connection events; `series` keeps each round's event ids its own."""
+
     def make(seed: int):
-        rng = random.Random(seed)
+        rng = random.Random(series * 100 + seed)
 
         def post(i: int) -> None:
             a, b = rng.sample(range(1, USERS + 1), 2)
             body = json.dumps(
                 {
-                    "event_id": (seed + 1) * 10**9 + i,  # never A's ids (1, 2, ...)
+                    # Never A's ids (1, 2, ...), nor another round's or process's.
+                    "event_id": (series * 100 + seed + 1) * 10**9 + i,
                     "type": rng.choice(KINDS),
                     "created": time.time(),
                     "data": {"from_user": user(a), "to_user": user(b)},
@@ -96,9 +106,9 @@ def post_events(base: str):
                 "Content-Type": "application/json",
                 signature.HEADER: signature.sign(SECRET, body),
             }
-            status = call(base + "/webhooks/selfcommunity/", headers, "POST", body)[0]
-            if status != 200:
-                raise RuntimeError(status)
+            status, _, answer = call(base + "/webhooks/selfcommunity/", headers, "POST", body)
+            if status != 200 or answer["status"] == "duplicate":
+                raise RuntimeError(status, answer)
 
         return post
 
@@ -116,6 +126,20 @@ def get_ready(base: str):
     return make
 
 
+def revision(checkout: Path) -> str:
+    """The short commit a checkout is at, to name it in the results."""
+    return subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def fmt_load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{x:.1f}" for x in load)
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -123,7 +147,16 @@ def pct(values: list[float], q: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=2, help="closed-loop clients")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="events a second, open loop (not --processes); repeat for several rates",
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="another checkout (e.g. main's) served on the same Neo4j"
+    )
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--actions", type=int, default=300)
     parser.add_argument("--pace", type=float, default=0.02, help="seconds between actions")
@@ -132,38 +165,49 @@ def main(argv: list[str] | None = None) -> int:
 
     a_settings, a_server = instance("whbench-a", 20)
     b_settings, b_server = instance("whbench-b", 21)
-    b = Gunicorn(
-        neo4j_env(
-            b_settings, SELFCOMMUNITY_WEBHOOK_SECRET=SECRET, JWT_SECRET=JWT, LOG_LEVEL="warning"
-        ),
-        free_port(),
-    ).start()
+    b_env = neo4j_env(
+        b_settings, SELFCOMMUNITY_WEBHOOK_SECRET=SECRET, JWT_SECRET=JWT, LOG_LEVEL="warning"
+    )
+    b = Gunicorn(b_env, free_port()).start()
+    servers = {"this tree": b}
+    if args.compare:
+        servers[f"{args.compare} ({revision(args.compare)})"] = Gunicorn(
+            b_env, free_port(), checkout=args.compare.resolve()
+        ).start()
+    load_before = os.getloadavg()
+    series = iter(range(1, 10**6))
     try:
         print("receiver latency ...", flush=True)
-        # Warm up: the first requests of each worker connect and plan every query.
-        for i in range(40):
-            post_events(b.base)(99)(i)
-        runs = {"ready": [], "webhook": []}
-        for _ in range(3):  # rotate so drift hits both alike
-            runs["ready"].append(
-                harness.run(
-                    "GET /health/ready",
-                    get_ready(b.base),
-                    processes=args.processes,
-                    seconds=args.seconds,
-                )
-            )
-            runs["webhook"].append(
-                harness.run(
-                    "POST webhook (connection events)",
-                    post_events(b.base),
-                    processes=args.processes,
-                    seconds=args.seconds,
-                )
-            )
-        ready, hook = harness.median_of(runs["ready"]), harness.median_of(runs["webhook"])
-        for result in (ready, hook):
-            print(result.row(), flush=True)
+        # Warm up: the first requests of each worker connect and plan every query (on a cold,
+        # busy Neo4j the very first may time out: 503).
+        for server in servers.values():
+            warm = post_events(server.base, next(series))(0)
+            for i in range(40):
+                with contextlib.suppress(RuntimeError):
+                    warm(i)
+
+        def measure(name, make_call, rate):
+            if rate:
+                return harness.run_at_rate(name, make_call, rate=rate, seconds=args.seconds)
+            return harness.run(name, make_call, processes=args.processes, seconds=args.seconds)
+
+        results = {}  # (rate or None, "ready" or a server's label) -> median Result
+        for rate in args.rate or [None]:
+            runs = {"ready": [], **{label: [] for label in servers}}
+            for _ in range(3):  # rotate so drift hits every variant alike
+                runs["ready"].append(measure("GET /health/ready", get_ready(b.base), rate))
+                for label, server in servers.items():
+                    make_call = post_events(server.base, next(series))
+                    runs[label].append(measure(f"POST webhook ({label})", make_call, rate))
+            for name, rounds in runs.items():
+                # Open loop: every round sends the same, so the median is by p99.
+                key = (lambda r: r.p99_ms) if rate else (lambda r: r.rps)
+                results[rate, name] = harness.median_of(rounds, key)
+                print(f"rate {rate}: {results[rate, name].row()}", flush=True)
+        load_after = os.getloadavg()
+        for server in servers.values():
+            if server is not b:
+                server.stop()  # only B's own receiver takes part in the lag
 
         print(f"lag A -> B over {args.actions} lifecycle actions ...", flush=True)
         a_env = neo4j_env(
@@ -211,21 +255,40 @@ def main(argv: list[str] | None = None) -> int:
             )
         lags = [(r["at"] - created[r["id"]]) * 1000 for r in records if r["id"] in created]
     finally:
-        b.stop()
+        for server in servers.values():
+            server.stop()
         for server in (a_server, b_server):
             server.stop()
             shutil.rmtree(server.settings.home, ignore_errors=True)
+    if args.rate:
+        how = "open loop at a fixed rate (latency from each scheduled start)"
+    else:
+        how = f"{args.processes} client processes back to back"
+    rows = []
+    for rate in args.rate or [None]:
+        offered = f"{rate:g}" if rate else "closed loop"
+        ready = results[rate, "ready"]
+        rows.append(
+            f"| {offered} | GET /health/ready (baseline) | {ready.rps:.1f} | {ready.p50_ms:.1f} | "
+            f"{ready.p99_ms:.1f} | 1.0× | {ready.errors} |"
+        )
+        for label in servers:
+            hook = results[rate, label]
+            rows.append(
+                f"| {offered} | POST /webhooks/selfcommunity/, {label} | {hook.rps:.1f} | "
+                f"{hook.p50_ms:.1f} | {hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× | "
+                f"{hook.errors} |"
+            )
     body = "\n".join(
         [
-            f"Receiver: {args.processes} client processes back to back, median of 3 rotated "
-            f"{args.seconds:g}-second rounds; baseline /health/ready on the same server.",
+            f"Receiver: {how}, median ({'by p99' if args.rate else 'by req/s'}) of 3 rotated "
+            f"{args.seconds:g}-second rounds; baseline "
+            "/health/ready on the same server. Load average (1/5/15 min) "
+            f"{fmt_load(load_before)} before, {fmt_load(load_after)} after.",
             "",
-            "| request | req/s | p50 ms | p99 ms | p99 vs baseline |",
-            "|---|---|---|---|---|",
-            f"| GET /health/ready (baseline) | {ready.rps:.0f} | {ready.p50_ms:.1f} | "
-            f"{ready.p99_ms:.1f} | 1.0× |",
-            f"| POST /webhooks/selfcommunity/ | {hook.rps:.0f} | {hook.p50_ms:.1f} | "
-            f"{hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× |",
+            "| offered req/s | request | achieved req/s | p50 ms | p99 ms | p99 vs baseline | errors |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
             "",
             f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
             f"{len(lags)} events, p50 {statistics.median(lags):.0f} ms, p99 {pct(lags, 0.99):.0f} ms, "

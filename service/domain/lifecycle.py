@@ -4,7 +4,7 @@ Between two users there is at most one of: a connection, or one request (pending
 in one direction. `decide(state, action)` says what an action does from a state (pure: the unit
 tests and the README's rules table read the same code); `apply_change(tx, ...)` runs it against
 the graph inside a write transaction the caller opened: lock both users (lower id first), read
-the pair, decide, write, append the event, read the status back.
+the pair, decide, write, read the status back, append the event.
 """
 
 from __future__ import annotations
@@ -168,8 +168,8 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     its own transaction, after its own work on other nodes. Steps, all in `tx`:
     lock both users (lower id first, so crossing writers queue instead of racing), check both
     are active (UserNotFound otherwise), read the pair, `decide` (ActionNotAllowed when the
-    state cannot be reached; nothing was written), write the effect, append the event and the
-    pair's last change time (`now`, see graph.lifecycle.read_pair_change), read the status back.
+    state cannot be reached; nothing was written), write the effect, read the status back, then
+    append the event and the pair's last change time (`now`, see graph.lifecycle.read_pair_change).
     No-ops write nothing and log no event. `now` must be timezone-aware; it becomes the
     request's/connection's date, the event's `created` and the pair's last change time.
     Lock order for composing callers: users by ascending id, then the `connection_request`
@@ -190,10 +190,12 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     if decision.effect is None:
         return Outcome(changed=False, status=status_of(state))
     store.write_effect(tx, decision.effect.value, actor_id, other_id, now)
+    after = classify(store.read_pair(tx, actor_id, other_id))
     event_id = None
     if decision.event is not None:
+        # Last: it takes the event log's lock, which every change waits for, until commit.
         first, second = (actor_id, other_id) if decision.event_from_actor else (other_id, actor_id)
-        event_id = store.append_event(tx, decision.event, first, second, now)
-        store.record_pair_change(tx, actor_id, other_id, now, event_id)
-    after = classify(store.read_pair(tx, actor_id, other_id))
+        [event_id] = store.log_change(
+            tx, actor_id, other_id, now, [(decision.event, first, second)]
+        )
     return Outcome(changed=True, status=status_of(after), event_id=event_id, event=decision.event)

@@ -38,6 +38,11 @@ USER_PROPERTIES = (
 )
 
 
+# Built once: making a Schema copies its declared fields (about 0.4 ms of CPU, twice per
+# connection event); loading with one keeps no state between calls.
+_USER_SCHEMA = UserSchema()
+
+
 class InvalidUser(ValueError):
     """A User object that does not validate; `field` names the first bad field."""
 
@@ -71,7 +76,7 @@ def stored_user(raw, schema: UserSchema | None = None) -> dict:
     if not isinstance(raw, dict):
         raise InvalidUser("-", "a User must be a JSON object")
     try:
-        user = (schema or UserSchema()).load(raw)
+        user = (schema or _USER_SCHEMA).load(raw)
     except ValidationError as exc:
         raise InvalidUser(*first_error(exc.messages)) from None
     is_staff = raw.get("is_staff", False)

@@ -37,14 +37,15 @@ def read_pairs(tx, viewer_id: int, ids: list[int]) -> dict[int, dict]:
     datetimes as Python datetimes) or None. Ids that are not users are left out.
     """
     rows = tx.run(cypher.query("lifecycle/pair_states"), viewer_id=viewer_id, ids=ids)
+    return {row["id"]: {"active": row["active"], **pair_facts(row)} for row in rows}
+
+
+def pair_facts(row) -> dict:
+    """`{connected, sent, received}` for classify() from a row of pair_states (or sync's claim)."""
     return {
-        row["id"]: {
-            "active": row["active"],
-            "connected": row["connected"],
-            "sent": _native(row["sent"]),
-            "received": _native(row["received"]),
-        }
-        for row in rows
+        "connected": row["connected"],
+        "sent": _native(row["sent"]),
+        "received": _native(row["received"]),
     }
 
 
@@ -62,27 +63,23 @@ def write_effect(tx, effect: str, actor_id: int, other_id: int, now: dt.datetime
     ).consume()
 
 
-def append_event(tx, event_type: str, from_user_id: int, to_user_id: int, now: dt.datetime) -> int:
-    """Append one event in this transaction; returns its id (gap-free, from 1)."""
+def log_change(
+    tx, a: int, b: int, now: dt.datetime, events: list[tuple[str, int, int]]
+) -> list[int]:
+    """Append `events` (type, from user id, to user id) in this transaction and record `now` as
+    the pair's last change; the new event ids (gap-free, from 1). Takes the event log's lock
+    when there are events, held to commit: call it last."""
     record = tx.run(
-        cypher.query("lifecycle/append_event"),
-        type=event_type,
-        from_user_id=from_user_id,
-        to_user_id=to_user_id,
-        now=now,
-    ).single()
-    return record["event_id"]
-
-
-def record_pair_change(tx, a: int, b: int, now: dt.datetime, event_id: int | None = None) -> None:
-    """Store `now` (and the event id) as the pair's last applied change."""
-    tx.run(
-        cypher.query("lifecycle/record_pair_change"),
+        cypher.query("lifecycle/log_change"),
+        events=[
+            {"type": kind, "from_user_id": first, "to_user_id": second}
+            for kind, first, second in events
+        ],
         low_id=min(a, b),
         high_id=max(a, b),
         now=now,
-        event_id=event_id,
-    ).consume()
+    ).single()
+    return list(record["event_ids"])
 
 
 def read_pair_change(tx, a: int, b: int) -> dict | None:

@@ -110,42 +110,56 @@ class EventReceiver:
 
     def apply(self, event: ReceivedEvent) -> str:
         """applied, stale, ignored or duplicate; nothing is written when InvalidEvent is raised."""
-        change = self._change_for(event)
-        outcome = self.store.apply(event.event_id, event.type, event.created, self.clock(), change)
+        change, users, pair = self._change_for(event)
+        outcome = self.store.apply(
+            event.event_id, event.type, event.created, self.clock(), change, users, pair
+        )
         if outcome == IGNORED:
             log.warning("webhook event %s of unknown type %r ignored", event.event_id, event.type)
         metrics.WEBHOOKS_RECEIVED.labels(outcome).inc()
         return outcome
 
-    def _change_for(self, event: ReceivedEvent) -> Callable:
+    def _change_for(self, event: ReceivedEvent) -> tuple[Callable, list[dict], tuple | None]:
+        """`(change, users to upsert in the claim, pair to read in it)`; see SyncStore.apply."""
         created = event.created
         if event.type in ("user.created", "user.updated"):
             row = _user(event.data, "data")
-            return lambda tx: APPLIED if sync.upsert_user(tx, row, created) else STALE
+            return (
+                (lambda tx, claim: APPLIED if row["id"] in claim.upserted else STALE),
+                [row],
+                None,
+            )
         if event.type == "user.deleted":
             row = _user(event.data, "data")
             username = row["props"]["username"]
-            return lambda tx: (
-                APPLIED if sync.delete_user(tx, row["id"], username, created) else STALE
+            return (
+                lambda tx, claim: (
+                    APPLIED if sync.delete_user(tx, row["id"], username, created) else STALE
+                ),
+                [],
+                None,
             )
         if event.type in mirror.CONNECTION_EVENTS:
             return self._connection_change(event)
         # Unknown types are acknowledged (the sender would otherwise retry for an hour) and
         # recorded as ignored, so they are counted and never applied later by mistake.
-        return lambda tx: IGNORED
+        return (lambda tx, claim: IGNORED), [], None
 
-    def _connection_change(self, event: ReceivedEvent) -> Callable:
+    def _connection_change(self, event: ReceivedEvent) -> tuple[Callable, list[dict], tuple]:
         rows = [_user(event.data.get(side), f"data.{side}") for side in ("from_user", "to_user")]
         from_id, to_id = rows[0]["id"], rows[1]["id"]
         if from_id == to_id:
             raise InvalidEvent("data.to_user.id: a connection needs two different users.")
         created_at = dt.datetime.fromtimestamp(event.created, dt.UTC)
 
-        def change(tx) -> str:
-            # Users first, in id order (the lifecycle locks users lower id first too).
-            for row in sorted(rows, key=lambda r: r["id"]):
-                sync.upsert_user(tx, row, event.created)
-            changed = mirror.apply_connection_event(tx, event.type, from_id, to_id, created_at)
-            return STALE if changed is None else APPLIED if changed else UNCHANGED
+        def change(tx, claim):
+            # The claim upserted both users (lower id first, as the lifecycle locks them).
+            events = mirror.apply_connection_event(
+                tx, event.type, from_id, to_id, created_at, claim.pair
+            )
+            if events is None:
+                return STALE
+            outcome = APPLIED if events else UNCHANGED
+            return outcome, lambda tx: mirror.log_events(tx, from_id, to_id, created_at, events)
 
-        return change
+        return change, rows, (from_id, to_id)

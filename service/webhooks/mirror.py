@@ -73,25 +73,33 @@ def plan(state: PairState, target: PairState) -> list[tuple[str, bool]]:
 
 
 def apply_connection_event(
-    tx, event_type: str, from_id: int, to_id: int, created: dt.datetime
-) -> bool | None:
-    """Move the pair to the event's state; True if it changed, False if it held, None if stale.
+    tx, event_type: str, from_id: int, to_id: int, created: dt.datetime, pair: dict
+) -> list[tuple[str, int, int]] | None:
+    """Move the pair to the event's state; the events that logs (none if the pair held), or None
+    if stale. Log them with `log_events`, last in the transaction.
 
-    Inside the caller's write transaction; both users must exist (the receiver upserts them).
-    Stale: the pair's last applied change (from a webhook or the API) is newer than `created`.
+    Inside the caller's write transaction, which has already upserted and write-locked both
+    users and read `pair` (`{changed_at, connected, sent, received}` as `from_id` sees it; see
+    graph.sync.Claim). Stale: the pair's last applied change (from a webhook or the API) is
+    newer than `created`.
     """
-    lifecycle.lock_users(tx, [from_id, to_id])
-    last = lifecycle.read_pair_change(tx, from_id, to_id)
-    if last is not None and last["changed_at"] > created:
+    if pair["changed_at"] is not None and pair["changed_at"] > created:
         return None
-    state = classify(lifecycle.read_pair(tx, from_id, to_id))
-    event_id = None
-    steps = plan(state, TARGETS[event_type])
-    for effect, by_from in steps:
+    events = []
+    for effect, by_from in plan(classify(pair), TARGETS[event_type]):
         actor, other = (from_id, to_id) if by_from else (to_id, from_id)
         lifecycle.write_effect(tx, effect, actor, other, created)
         event, from_is_actor = _EVENTS[effect]
-        first, second = (actor, other) if from_is_actor else (other, actor)
-        event_id = lifecycle.append_event(tx, event, first, second, created)
-    lifecycle.record_pair_change(tx, from_id, to_id, created, event_id)
-    return bool(steps)
+        events.append((event, *((actor, other) if from_is_actor else (other, actor))))
+    return events
+
+
+def log_events(
+    tx, from_id: int, to_id: int, created: dt.datetime, events: list[tuple[str, int, int]]
+) -> None:
+    """Log the events of a (not stale) connection event and its time as the pair's last change.
+
+    It takes the event log's lock, held to commit, so every other change waits for this
+    transaction from here on: run it last.
+    """
+    lifecycle.log_change(tx, from_id, to_id, created, events)

@@ -108,14 +108,14 @@ def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
 class Process:
     """A child process in its own process group, so kill -9 takes all of it (gunicorn workers)."""
 
-    def __init__(self, command: list[str], env: dict):
-        self.command, self.env = command, env
+    def __init__(self, command: list[str], env: dict, cwd: Path = ROOT):
+        self.command, self.env, self.cwd = command, env, cwd
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Process:
         self.proc = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -137,7 +137,9 @@ class Process:
 
 
 class Gunicorn(Process):
-    def __init__(self, env: dict, port: int):
+    """The app under gunicorn; `checkout` serves another tree's code (a bench's "before")."""
+
+    def __init__(self, env: dict, port: int, checkout: Path = ROOT):
         super().__init__(
             [
                 str(BIN / "gunicorn"),
@@ -145,7 +147,14 @@ class Gunicorn(Process):
                 "service/ops/gunicorn_conf.py",
                 "service.api.app:create_app()",
             ],
-            {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+            {
+                **env,
+                "BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": "2",
+                # Ahead of the editable install, which points at this tree.
+                **({"PYTHONPATH": str(checkout)} if checkout != ROOT else {}),
+            },
+            cwd=checkout,
         )
         self.base = f"http://127.0.0.1:{port}"
 

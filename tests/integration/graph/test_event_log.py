@@ -15,6 +15,7 @@ import pytest
 
 from service.cli import main
 from service.domain.lifecycle import Action, apply_change
+from service.graph import lifecycle as lifecycle_tx
 from tests.integration.seed import create_users, user_props
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -121,3 +122,28 @@ def test_events_cli_follows_new_events(users, cli_env):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_log_change_appends_events_in_order_and_records_the_pair(users, neo4j_settings):
+    def log(tx, events):
+        return lifecycle_tx.log_change(tx, 2, 1, NOW, events)
+
+    assert users.write(log, [("connection_request.cancelled", 2, 1)]) == [1]
+    two = [("connection_request.cancelled", 1, 2), ("connection_request.created", 2, 1)]
+    assert users.write(log, two) == [2, 3]
+    assert [(e["event_id"], e["type"], e["from_user_id"]) for e in users.read_events(0)] == [
+        (1, "connection_request.cancelled", 2),
+        (2, "connection_request.cancelled", 1),
+        (3, "connection_request.created", 2),
+    ]
+    assert users.read(lifecycle_tx.read_pair_change, 1, 2) == {"changed_at": NOW, "event_id": 3}
+
+
+def test_log_change_without_events_only_records_the_pair(users, neo4j_settings):
+    assert users.write(lifecycle_tx.log_change, 1, 2, NOW, []) == []
+    assert users.read_events(0) == []
+    assert users.read(lifecycle_tx.read_pair_change, 2, 1) == {"changed_at": NOW, "event_id": None}
+    records, _, _ = users.driver.execute_query(
+        "MATCH (log:EventLog) RETURN count(log) AS n", database_=neo4j_settings.neo4j_database
+    )
+    assert records[0]["n"] == 0  # not created, so not locked either
