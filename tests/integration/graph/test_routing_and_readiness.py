@@ -58,7 +58,7 @@ def test_ready_is_200_with_the_real_driver(neo4j_settings, clean_db):
     try:
         assert testing.TestClient(app).simulate_get("/health/ready").json == {"status": "ok"}
     finally:
-        app.graph.driver.close()
+        app.graph.close()
 
 
 def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
@@ -84,4 +84,4 @@ def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
         with pytest.raises(GraphUnavailable):
             app.graph.ping()
     finally:
-        app.graph.driver.close()
+        app.graph.close()
