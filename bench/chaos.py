@@ -217,14 +217,15 @@ class Gunicorn:
             time.sleep(0.2)
         else:
             raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
-        # Warm up: a freshly started Neo4j plans and compiles each query once, which on a busy
-        # machine can exceed the query timeout; measure the service, not that first compile.
+        # Each worker warms the API's queries up at start, off the request path
+        # (gunicorn_conf.post_worker_init); wait until the load's paths answer.
         token = auth.mint_token(1, SECRET, ttl_seconds=600)
         for path in ("/api/v2/user/1/connections/", "/api/v2/suggestion/user/"):
-            while time.monotonic() < deadline + 60:
-                headers = {"Authorization": f"Bearer {token}"}
-                if call(self.base, "GET", path + "?limit=50", headers)[0] in (200, 404):
-                    break
+            headers = {"Authorization": f"Bearer {token}"}
+            while call(self.base, "GET", path + "?limit=50", headers)[0] not in (200, 404):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{path} did not answer 200 in {timeout}s; {self.log_path}")
+                time.sleep(0.2)
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
