@@ -218,13 +218,14 @@ class Gunicorn:
         else:
             raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
         # Each worker warms the API's queries up at start, off the request path
-        # (gunicorn_conf.post_worker_init); wait until the load's paths answer.
+        # (gunicorn_conf.post_worker_init); wait until the load's paths answer without a 5xx
+        # (the token's user may be inactive in the generated community: 401 is an answer).
         token = auth.mint_token(1, SECRET, ttl_seconds=600)
         for path in ("/api/v2/user/1/connections/", "/api/v2/suggestion/user/"):
             headers = {"Authorization": f"Bearer {token}"}
-            while call(self.base, "GET", path + "?limit=50", headers)[0] not in (200, 404):
+            while not _answered(call(self.base, "GET", path + "?limit=50", headers)[0]):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{path} did not answer 200 in {timeout}s; {self.log_path}")
+                    raise RuntimeError(f"{path} answered no non-5xx in {timeout}s; {self.log_path}")
                 time.sleep(0.2)
 
     def worker_pids(self) -> list[int]:
@@ -251,6 +252,10 @@ class Gunicorn:
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def _answered(outcome) -> bool:
+    return isinstance(outcome, int) and outcome < 500
 
 
 def call(base: str, method: str, path: str, headers: dict | None = None, timeout: float = 30):

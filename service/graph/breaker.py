@@ -25,10 +25,10 @@ class CircuitBreaker:
 
     With `recover` (the web app's: ping, then warm up the API's queries) the probe runs in a
     background thread, never in a request: a sync worker is never held by a connect attempt
-    to a host that is down or still starting, and the breaker closes only once the freshly
-    started server has planned the API's queries, which on a cold JVM takes seconds per query
-    (bench/RESULTS.md, issue 13); requests meanwhile keep getting fast 503s instead of
-    waiting out the query timeout. Without `recover`, one real call per interval is the probe.
+    to a host that is down or still starting. The breaker closes when `recover` returns (Neo4j
+    answered and the hottest queries are planned, or a short gate passed: on a cold JVM that
+    takes seconds per query, bench/RESULTS.md, issue 13). Without `recover`, one real call per
+    interval is the probe.
     """
 
     def __init__(
