@@ -455,7 +455,8 @@ class WebhookChain:
         self.env = {**app.env, "WEBHOOK_POLL_SECONDS": "0.2", "LOG_LEVEL": "warning"}
         self.proc: subprocess.Popen | None = None
         with db.create_driver(settings) as driver:
-            store = WebhookStore(Graph(driver, settings.neo4j_database))
+            # Right after a restart the cold server may take seconds to plan this write.
+            store = WebhookStore(Graph(driver, settings.neo4j_database, query_timeout=60))
             url = f"http://127.0.0.1:{self.sink.server_address[1]}/hook/"
             self.subscriber = store.add_subscriber(url, "soak", [], True, time.time())["id"]
 
