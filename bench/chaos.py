@@ -819,6 +819,11 @@ def scenario_soak(
 def record(title: str, figures: dict, command: str) -> None:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    # A bad run can have tens of thousands of violations: keep the first ones and the count.
+    figures = {
+        k: v[:20] + [f"... {len(v)} in all"] if isinstance(v, list) and len(v) > 20 else v
+        for k, v in figures.items()
+    }
     body = json.dumps(figures, indent=2, default=str)
     with RESULTS.open("a") as out:
         out.write(f"\n### {title} ({when}, {machine})\n\n`{command}`\n\n```json\n{body}\n```\n")
