@@ -216,6 +216,7 @@ class Gunicorn:
                 break
             time.sleep(0.2)
         else:
+            self.stop()
             raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
         # Each worker warms the API's queries up at start, off the request path
         # (gunicorn_conf.post_worker_init); wait until the load's paths answer without a 5xx
@@ -225,6 +226,7 @@ class Gunicorn:
             headers = {"Authorization": f"Bearer {token}"}
             while not _answered(call(self.base, "GET", path + "?limit=50", headers)[0]):
                 if time.monotonic() > deadline:
+                    self.stop()  # the caller's teardown never runs for a failed start
                     raise RuntimeError(f"{path} answered no non-5xx in {timeout}s; {self.log_path}")
                 time.sleep(0.2)
 
