@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
         driver = db.create_driver(settings)
         breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
         graph = Graph(driver, settings.neo4j_database, settings.query_timeout, breaker=breaker)
+        # Probe in the background and warm the queries up before closing (README "Failing fast").
+        breaker.recover = graph.recover
     service = ConnectionsService(graph, settings, CommunitySettings(graph, settings))
     query_schema = ConnectionsQuerySchema(
         default_limit=settings.default_limit, max_limit=settings.max_limit

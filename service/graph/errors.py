@@ -7,3 +7,7 @@ class UserNotFound(Exception):
 
 class GraphUnavailable(Exception):
     """Neo4j cannot answer right now (unreachable, or the query hit its timeout)."""
+
+
+class Neo4jUnreachable(GraphUnavailable):
+    """Neo4j could not be reached at all (down, starting, or its database unavailable)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from neo4j.exceptions import (
 from service.graph import cypher
 from service.graph import lifecycle as lifecycle_tx
 from service.graph.breaker import CircuitBreaker
-from service.graph.errors import GraphUnavailable, UserNotFound
+from service.graph.errors import GraphUnavailable, Neo4jUnreachable, UserNotFound
 from service.observability import metrics
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,15 @@ OLDEST_FROM = 1_000
 # The indexes the API's queries rely on: one per `cypher/schema/` file, named like the file.
 # While one is not ONLINE the planner would scan instead, so the API answers 503 (readiness).
 REQUIRED_INDEXES = tuple(name.removeprefix("schema/") for name in cypher.names("schema/"))
+
+# No user has id 0 (ids start at 1): the warm-up reads for it, so its queries find nothing.
+WARM_UP_USER = 0
+# A freshly started Neo4j plans (and its JVM compiles) each query once: seconds per query on
+# a busy box. The warm-up waits that long; requests keep their short query timeout.
+WARM_UP_TIMEOUT = 60.0
+# The breaker stays open at most this long for the warm-up after Neo4j answers (issue 13's
+# recovery target is 2 s); the hottest queries come first.
+WARM_UP_GATE = 2.0
 
 # Properties that are stored for the graph's sake and never serialized as they are.
 _INTERNAL_PROPERTIES = ("tags_json", "is_staff")
@@ -117,6 +128,9 @@ class Graph:
         # user id -> _Anchors; per process (one Graph per worker), shared by its threads
         self._anchors: dict[int, _Anchors] = {}
         self.breaker = breaker or CircuitBreaker()
+        # Set in the breaker's probe thread while it recovers: its calls bypass the open
+        # breaker and get the warm-up timeout.
+        self._recovering = threading.local()
         # Causal consistency: every session of this worker shares one bookmark manager, so a
         # read that follows a write waits until the server it is routed to (a cluster's
         # secondary) has applied that write: a request that writes then reads sees its write.
@@ -159,8 +173,10 @@ class Graph:
         # Every transaction passes here: driver failures become GraphUnavailable, the breaker
         # fails fast while Neo4j is unreachable, and each transaction is timed by name.
         name = _query_name(work)
-        probe = self.breaker.before_call()
-        timed = unit_of_work(timeout=self.query_timeout)(work)
+        recovering = getattr(self._recovering, "on", False)
+        probe = False if recovering else self.breaker.before_call()
+        timeout = WARM_UP_TIMEOUT if recovering else self.query_timeout
+        timed = unit_of_work(timeout=timeout)(work)
         outcome = "error"
         started = time.perf_counter()
         metrics.NEO4J_IN_USE.inc()
@@ -172,7 +188,7 @@ class Graph:
         except (ServiceUnavailable, SessionExpired, TransientError, DriverError) as exc:
             if isinstance(exc, Neo4jError) and _is_timeout(exc):
                 outcome = "timeout"
-                raise GraphUnavailable(f"query timed out after {self.query_timeout}s") from exc
+                raise GraphUnavailable(f"query timed out after {timeout}s") from exc
             if isinstance(exc, TransientError) and "Unavailable" not in (exc.code or ""):
                 # e.g. a deadlock still there after the retries: Neo4j itself is up.
                 outcome = "transient"
@@ -181,11 +197,11 @@ class Graph:
             outcome = "unavailable"
             reason = _one_line(exc)
             self.breaker.record_failure(probe, reason)
-            raise GraphUnavailable(f"Neo4j is unreachable: {reason}") from exc
+            raise Neo4jUnreachable(f"Neo4j is unreachable: {reason}") from exc
         except Neo4jError as exc:
             if _is_timeout(exc):
                 outcome = "timeout"
-                raise GraphUnavailable(f"query timed out after {self.query_timeout}s") from exc
+                raise GraphUnavailable(f"query timed out after {timeout}s") from exc
             raise
         finally:
             metrics.NEO4J_IN_USE.dec()
@@ -193,6 +209,77 @@ class Graph:
             if outcome != "unavailable":
                 # Neo4j answered (a domain error such as UserNotFound included).
                 self.breaker.record_success(probe)
+
+    def recover(self) -> None:
+        """The breaker's background probe: Neo4j answers (else GraphUnavailable), then warm up.
+
+        Returns (and the breaker closes) when the warm-up is done or after WARM_UP_GATE
+        seconds, whichever comes first; the rest of the warm-up goes on in the background.
+        On a box at load 13 the whole warm-up took 47 s (bench/RESULTS.md): gating on all
+        of it kept the service at 503 far longer than letting requests share the compiling.
+        """
+        self._recovering.on = True
+        try:
+            self.ping()
+        finally:
+            self._recovering.on = False
+        warming = threading.Thread(target=self._warm_up_quietly, name="warm-up", daemon=True)
+        warming.start()
+        warming.join(WARM_UP_GATE)
+
+    def _warm_up_quietly(self) -> None:
+        self._recovering.on = True
+        try:
+            self.warm_up()
+        except GraphUnavailable as exc:
+            log.warning("warm-up stopped: %s", exc)
+        finally:
+            self._recovering.on = False
+
+    def warm_up(self) -> dict[str, float]:
+        """Run every read the API makes once, for a user no one is; `{call: seconds}`.
+
+        Plans and caches each query on the server (and warms its JVM), so the requests that
+        follow a restart run at full speed instead of each compiling, and timing out, on a
+        cold server. Reads only; errors are logged, not raised, except Neo4j being unreachable.
+        Each worker starts at a different call, so two workers plan different queries at once.
+        """
+        user = WARM_UP_USER
+        calls = [
+            ("index_states", self.index_states),
+            ("find_viewer", lambda: self.find_viewer(user)),
+            ("list_user_connections", lambda: self.list_user_connections(user, None, 0, 20)),
+            ("list_user_connections_viewer", lambda: self.list_user_connections(user, 1, 0, 20)),
+            ("suggest_users", lambda: self.suggest_users(user, 0, 20)),
+            ("find_user", lambda: self.find_user(user, 1)),
+            ("read_pair_states", lambda: self.read_pair_states(user, [user])),
+            ("requests_received", lambda: self.list_connection_requests(user, "received", 0, 20)),
+            ("requests_sent", lambda: self.list_connection_requests(user, "sent", 0, 20)),
+            ("get_community_settings", self.get_community_settings),
+        ]
+        # The load's hot paths first, each worker starting at a different one of them.
+        hot = 5
+        turn = os.getpid() % hot
+        calls = calls[turn:hot] + calls[:turn] + calls[hot:]
+        timings = {}
+        for name, call in calls:
+            started = time.perf_counter()
+            try:
+                call()
+            except UserNotFound:
+                pass
+            except Neo4jUnreachable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. a timeout: Neo4j answers, slowly
+                log.warning("warm-up %s: %s", name, exc)
+            timings[name] = round(time.perf_counter() - started, 3)
+        log.info("warmed up the API's queries in %.2fs", sum(timings.values()))
+        return timings
+
+    def close(self) -> None:
+        """Stop the breaker's probe and close the driver (a gunicorn worker exiting)."""
+        self.breaker.stop()
+        self.driver.close()
 
     def index_states(self) -> dict[str, dict]:
         """`{name: {"state", "population"}}` for every index the API needs (MISSING if absent)."""

@@ -1,7 +1,9 @@
 """gunicorn settings from the environment; each worker builds its own app (and driver) after fork."""
 
+import contextlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 # Prometheus multiprocess mode: the variable must be set before any worker imports
@@ -17,7 +19,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # sync workers answer `Connection: close`; GUNICORN_WORKER_CLASS=gthread (with threads) keeps
 # client connections alive. On the 1M graph the two were within run-to-run noise of each other
 # (bench/RESULTS.md, issue 12): Neo4j's time dominates, so the simpler sync worker stays default.
+# "sync" is gunicorn's sync worker plus a drain of the listen backlog on SIGTERM
+# (service/ops/worker.py): a graceful stop or rolling restart drops no accepted connection.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+if worker_class == "sync":
+    worker_class = "service.ops.worker.DrainingSyncWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -37,12 +43,26 @@ def on_starting(server):
         stale.unlink()
 
 
-def worker_exit(server, worker):
-    """Close this worker's driver so its Bolt connections end cleanly."""
+def post_worker_init(worker):
+    """Warm the API's queries up off the request path: a fresh Neo4j plans each once, slowly."""
     graph = getattr(getattr(worker, "wsgi", None), "graph", None)
-    driver = getattr(graph, "driver", None)
-    if driver is not None:
-        driver.close()
+    if graph is not None:
+        threading.Thread(target=_warm_up, args=(graph,), name="warm-up", daemon=True).start()
+
+
+def _warm_up(graph) -> None:
+    from service.graph.errors import GraphUnavailable
+
+    # Neo4j down: the breaker is open now, and its probe warms up once Neo4j answers.
+    with contextlib.suppress(GraphUnavailable):
+        graph.recover()
+
+
+def worker_exit(server, worker):
+    """Stop the breaker's probe and close this worker's driver (Bolt connections end cleanly)."""
+    graph = getattr(getattr(worker, "wsgi", None), "graph", None)
+    if graph is not None:
+        graph.close()
 
 
 def child_exit(server, worker):

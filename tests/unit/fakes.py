@@ -28,6 +28,13 @@ def fake_user(user_id: int, **overrides) -> dict:
 class FakeGraph:
     """Users with a fixed list of connection ids each; records the calls it gets."""
 
+    driver = None
+
+    def close(self) -> None:
+        """Like Graph.close: stops the breaker's probe and closes the driver."""
+        if self.driver is not None:
+            self.driver.close()
+
     def __init__(
         self,
         connections: dict[int, list[int]] | None = None,

@@ -58,7 +58,7 @@ def test_ready_is_200_with_the_real_driver(neo4j_settings, clean_db):
     try:
         assert testing.TestClient(app).simulate_get("/health/ready").json == {"status": "ok"}
     finally:
-        app.graph.driver.close()
+        app.graph.close()
 
 
 def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
@@ -84,4 +84,30 @@ def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
         with pytest.raises(GraphUnavailable):
             app.graph.ping()
     finally:
-        app.graph.driver.close()
+        app.graph.close()
+
+
+def test_warm_up_runs_every_read_of_the_api_and_recover_closes_the_breaker(
+    neo4j_settings, clean_db
+):
+    from service.graph.breaker import CircuitBreaker
+
+    with db.create_driver(neo4j_settings) as driver:
+        breaker = CircuitBreaker(probe_interval=0.05)
+        graph = Graph(driver, neo4j_settings.neo4j_database, breaker=breaker)
+        breaker.recover = graph.recover
+        timings = graph.warm_up()
+        assert {"index_states", "list_user_connections", "suggest_users", "find_viewer"} <= set(
+            timings
+        )
+        assert len(timings) == 10
+        # Opened by a failure seen elsewhere: the background probe pings, warms up, closes.
+        breaker.record_failure(False, "connection reset")
+        with pytest.raises(GraphUnavailable):
+            graph.ping()  # refused at once while open
+        deadline = time.monotonic() + 30
+        while breaker.is_open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not breaker.is_open
+        assert graph.ping() is True
+        breaker.stop()

@@ -17,6 +17,9 @@ class FakeGraph:
     def ping(self):
         return True
 
+    def close(self):
+        self.driver.close()
+
     def index_states(self):
         return {"user_id_unique": {"state": "ONLINE", "population": 100.0}}
 

@@ -1,5 +1,7 @@
 """The circuit breaker: one failure opens it, calls then fail at once, one probe per interval."""
 
+import time
+
 import pytest
 
 from service.graph.breaker import BreakerOpen, CircuitBreaker
@@ -46,3 +48,49 @@ def test_failed_probe_reopens_for_another_interval_and_a_good_one_closes():
     probe = breaker.before_call()
     breaker.record_success(probe)
     assert not breaker.is_open and breaker.before_call() is False
+
+
+def test_with_recover_no_request_probes_and_it_closes_only_when_recover_succeeds():
+    import threading
+
+    attempts = []
+    recovered = threading.Event()
+
+    def recover():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise GraphUnavailable("still down")
+        recovered.set()
+
+    breaker = CircuitBreaker(probe_interval=0.01, recover=recover)
+    breaker.record_failure(False, "connection refused")
+    assert breaker.is_open
+    # Requests never probe: they all fail fast while the background probe runs.
+    for _ in range(5):
+        with pytest.raises(BreakerOpen):
+            breaker.before_call()
+    # A request that started before the breaker opened and succeeds does not close it early.
+    breaker.record_success(False)
+    assert recovered.wait(5)
+    deadline = time.monotonic() + 5
+    while breaker.is_open and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not breaker.is_open and len(attempts) == 3
+    assert breaker.before_call() is False
+
+
+def test_stop_ends_the_background_probe():
+    attempts = []
+
+    def recover():
+        attempts.append(1)
+        raise GraphUnavailable("down")
+
+    breaker = CircuitBreaker(probe_interval=0.05, recover=recover)
+    breaker.record_failure(False, "down")
+    time.sleep(0.2)
+    breaker.stop()
+    time.sleep(0.1)
+    seen = len(attempts)
+    time.sleep(0.2)
+    assert seen > 0 and len(attempts) == seen and breaker.is_open

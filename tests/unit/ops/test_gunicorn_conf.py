@@ -44,7 +44,9 @@ def test_worker_class_threads_and_keepalive_from_env(monkeypatch):
     assert (conf.worker_class, conf.threads, conf.keepalive) == ("gthread", 4, 7)
     for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
         monkeypatch.delenv(name)
-    assert (load_conf(monkeypatch).worker_class, load_conf(monkeypatch).threads) == ("sync", 1)
+    # "sync" is gunicorn's sync worker that drains its backlog on SIGTERM (service/ops/worker.py)
+    default = load_conf(monkeypatch)
+    assert (default.worker_class, default.threads) == ("service.ops.worker.DrainingSyncWorker", 1)
 
 
 def test_multiprocess_metrics_folder_is_kept_across_reloads(monkeypatch, tmp_path):
