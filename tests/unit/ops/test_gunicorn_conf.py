@@ -63,7 +63,8 @@ def test_multiprocess_folder_is_created_when_unset(monkeypatch):
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
     import os
 
-    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    # Popped, not monkeypatch.delenv: that would restore the conf's folder after the test,
+    # and later tests' gunicorn subprocesses would inherit it.
+    folder = Path(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"))
     assert folder.is_dir() and folder.name.startswith("connections-metrics-")
     folder.rmdir()
