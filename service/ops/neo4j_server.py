@@ -221,7 +221,8 @@ class LocalNeo4j:
         password = self.settings.resolve_password()
         if len(password) < 8:
             raise Neo4jServerError("NEO4J_PASSWORD must be at least 8 characters")
-        result = self._run_tool(java, ADMIN_CLASS, "dbms", "set-initial-password", password)
+        # "--": a generated password may start with "-", which would be read as an option
+        result = self._run_tool(java, ADMIN_CLASS, "dbms", "set-initial-password", "--", password)
         if result.returncode != 0:
             raise Neo4jServerError(
                 "setting the initial password failed: "

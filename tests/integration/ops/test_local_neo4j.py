@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,20 @@ def test_stop_leaves_no_java_process_behind(managed):
     assert not [pid for pid in _pids() if str(server.home).encode() in _cmdline(pid)]
     assert server.status().running is False
     assert server.stop() is False
+
+
+def test_a_password_starting_with_a_dash_is_set(managed):
+    # Generated passwords are token_urlsafe: 1 in 64 starts with "-", which neo4j-admin took
+    # for an option ("Missing required parameter: '<password>'") before the "--".
+    server = LocalNeo4j(
+        dataclasses.replace(managed.settings, instance="dashtest", password="-starts-with-a-dash")
+    )
+    try:
+        server.write_config()
+        server.set_initial_password(server.java())
+        assert (server.settings.data_path / "dbms" / "auth.ini").exists()
+    finally:
+        shutil.rmtree(server.settings.home, ignore_errors=True)
 
 
 def test_missing_java_is_one_clear_error(managed, monkeypatch):
