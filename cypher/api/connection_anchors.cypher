@@ -5,7 +5,7 @@
 // positions 0, $every, 2 * $every, ... One full index range scan: built once, reused many times.
 MATCH ()-[c:CONNECTED_TO]->()
 // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
-USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
 WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
 WITH c ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
 // created_at as text: a DATETIME that goes through the driver and back can change its zone form

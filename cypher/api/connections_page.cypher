@@ -22,7 +22,7 @@ CALL {
   WITH u WHERE u IS NOT NULL AND $offset < count AND NOT from_oldest
   MATCH ()-[c:CONNECTED_TO]->(o)
   // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
-  USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+  USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
   WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
   WITH c, o ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
   SKIP $offset LIMIT $limit

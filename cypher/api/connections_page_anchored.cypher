@@ -10,7 +10,7 @@ MATCH (u:User {id: $user_id})
 WHERE u.status = 'a'
 CALL {
   MATCH ()-[c:CONNECTED_TO]->()
-  USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+  USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
   WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
   WITH c ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
   LIMIT 1
@@ -19,7 +19,7 @@ CALL {
 CALL {
   MATCH ()-[c:CONNECTED_TO]->(o)
   // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
-  USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+  USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
   WHERE c.owner = $user_id AND c.created_at <= datetime($anchor_at) AND c.neg_other IS NOT NULL
     AND (c.created_at < datetime($anchor_at) OR c.neg_other <= $anchor_neg)
   WITH c, o ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC

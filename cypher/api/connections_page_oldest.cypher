@@ -5,7 +5,7 @@
 // from the oldest), $limit: int (rows on the page).
 MATCH ()-[c:CONNECTED_TO]->(o)
 // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
-USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
 WHERE c.owner = $user_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
 WITH c, o ORDER BY c.owner ASC, c.created_at ASC, c.neg_other ASC
 SKIP $skip LIMIT $limit

@@ -30,7 +30,7 @@ CALL {
   UNWIND CASE WHEN u IS NOT NULL AND stored IS NULL THEN [u.id] ELSE [] END AS owner_id
   MATCH ()-[c:CONNECTED_TO]->(f)
   // a hint: schema/connection_pair also matches `owner =`, but only this index gives the order
-  USING INDEX c:CONNECTED_TO(owner, created_at, neg_other)
+  USING INDEX SEEK c:CONNECTED_TO(owner, created_at, neg_other)
   WHERE c.owner = owner_id AND c.created_at IS NOT NULL AND c.neg_other IS NOT NULL
   WITH u, c, f ORDER BY c.owner DESC, c.created_at DESC, c.neg_other DESC
   LIMIT $friend_cap
@@ -51,7 +51,7 @@ CALL {
     CALL {
       WITH friend
       MATCH ()-[d:CONNECTED_TO]->(s)
-      USING INDEX d:CONNECTED_TO(owner, created_at, neg_other)
+      USING INDEX SEEK d:CONNECTED_TO(owner, created_at, neg_other)
       WHERE d.owner = friend.id AND d.created_at IS NOT NULL AND d.neg_other IS NOT NULL
       WITH d, s ORDER BY d.owner DESC, d.created_at DESC, d.neg_other DESC
       LIMIT $fanout
@@ -79,7 +79,7 @@ CALL {
     // schema/connection_pair: one seek, not a walk over the candidate's relationships
     ELSE NOT EXISTS {
       MATCH ()-[x:CONNECTED_TO]->()
-      USING INDEX x:CONNECTED_TO(owner, neg_other)
+      USING INDEX SEEK x:CONNECTED_TO(owner, neg_other)
       WHERE x.owner = $user_id AND x.neg_other = -s.id
     }
   END
@@ -88,7 +88,7 @@ CALL {
     ELSE COUNT {
       UNWIND checked AS big_id
       MATCH ()-[x:CONNECTED_TO]->()
-      USING INDEX x:CONNECTED_TO(owner, neg_other)
+      USING INDEX SEEK x:CONNECTED_TO(owner, neg_other)
       WHERE x.owner = big_id AND x.neg_other = -s.id
       RETURN x
     }
@@ -105,7 +105,7 @@ CALL {
     // schema/connection_pair: one seek, not a walk over a supernode's relationships
     AND NOT EXISTS {
       MATCH ()-[x:CONNECTED_TO]->()
-      USING INDEX x:CONNECTED_TO(owner, neg_other)
+      USING INDEX SEEK x:CONNECTED_TO(owner, neg_other)
       WHERE x.owner = $user_id AND x.neg_other = -s.id
     }
     AND NOT EXISTS { (u)-[:CONNECTION_REQUEST]-(s) }
