@@ -177,7 +177,13 @@ def free_port() -> int:
 class Gunicorn:
     """The service under gunicorn (service/ops/gunicorn_conf.py) against the chaos Neo4j."""
 
-    def __init__(self, settings: Settings, workers: int = 2, log_path: Path | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int = 2,
+        log_path: Path | None = None,
+        worker_class: str | None = None,
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.metrics_dir = tempfile.mkdtemp(prefix="chaos-metrics-")
@@ -193,6 +199,8 @@ class Gunicorn:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PROMETHEUS_MULTIPROC_DIR": self.metrics_dir,
         }
+        if worker_class:  # else service/ops/gunicorn_conf.py's default
+            self.env["GUNICORN_WORKER_CLASS"] = worker_class
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
@@ -581,14 +589,22 @@ def judge(
 
 
 def last_503_after(samples: list[Sample], outages: list[Outage]) -> list[float]:
-    """Per outage: seconds from Neo4j answering again to the start of its last 503."""
+    """Per outage: seconds from Neo4j answering again to the start of its last 503.
+
+    A 503 belongs to the outage during which it was answered: one that started just before
+    the next kill and was answered after it is the next outage's, not a late one of this.
+    """
     figures = []
     for i, outage in enumerate(outages):
         if outage.answered is None:
             continue
         until = outages[i + 1].killed if i + 1 < len(outages) else float("inf")
         last = max(
-            (s.started for s in samples if s.outcome == 503 and outage.killed <= s.started < until),
+            (
+                s.started
+                for s in samples
+                if s.outcome == 503 and outage.killed <= s.started + s.seconds < until
+            ),
             default=None,
         )
         figures.append(round(last - outage.answered, 1) if last is not None else 0.0)

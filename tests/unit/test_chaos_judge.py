@@ -42,6 +42,13 @@ def test_last_503_after_answer_is_measured_per_outage():
     assert chaos.last_503_after(samples, [OUTAGE]) == [4.5]
 
 
+def test_a_503_answered_after_the_next_kill_belongs_to_the_next_outage():
+    # Started 0.1 s before the second kill, answered after it: not a 503 of the first outage.
+    second = chaos.Outage(killed=300.0, answered=320.0)
+    samples = [S(132, 0, 503, "r"), S(299.9, 0.2, 503, "r"), S(321, 0, 503, "r")]
+    assert chaos.last_503_after(samples, [OUTAGE, second]) == [2.0, 1.0]
+
+
 def test_write_bookkeeping_skips_pairs_with_an_unknown_outcome():
     writes = chaos.Writes(threads=1, pairs_per_thread=1)
     kind, method, path, _ = writes.next_call(0)
