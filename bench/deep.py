@@ -408,7 +408,11 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
             ROOT,
             {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
         ),
-        f"{args.baseline_ref} (sync workers)": (baseline_tree(args.baseline_ref), {}),
+        # explicit: the baseline ref's own default may be either class
+        f"{args.baseline_ref} (sync workers)": (
+            baseline_tree(args.baseline_ref),
+            {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
+        ),
     }
     results: dict[tuple[str, int], list] = {}
     port = int(os.environ.get("BENCH_APP_PORT", "8061"))

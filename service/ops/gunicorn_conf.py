@@ -16,15 +16,19 @@ from service.observability.logs import logconfig_dict as _logconfig_dict  # noqa
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# sync workers answer `Connection: close`; GUNICORN_WORKER_CLASS=gthread (with threads) keeps
-# client connections alive. On the 1M graph the two were within run-to-run noise of each other
-# (bench/RESULTS.md, issue 12): Neo4j's time dominates, so the simpler sync worker stays default.
-# "sync" is gunicorn's sync worker plus a drain of the listen backlog on SIGTERM
-# (service/ops/worker.py): a graceful stop or rolling restart drops no accepted connection.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-if worker_class == "sync":
-    worker_class = "service.ops.worker.DrainingSyncWorker"
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# gthread (the default): a thread pool per worker, client connections kept alive. On the 1M
+# graph the endpoint's p50 was 1.70x PostgreSQL's raw query on gthread against 2.67x on sync,
+# which answers `Connection: close` and so pays a new TCP connection per request (bench/
+# RESULTS.md, issue 12). GUNICORN_WORKER_CLASS=sync selects the sync worker. Both are gunicorn's
+# own plus a drain of the listen backlog on SIGTERM (service/ops/worker.py): a graceful stop
+# or rolling restart drops no accepted connection.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+_DRAINING = {
+    "gthread": "service.ops.worker.DrainingThreadWorker",
+    "sync": "service.ops.worker.DrainingSyncWorker",
+}
+threads = int(os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1"))
+worker_class = _DRAINING.get(worker_class, worker_class)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # SIGTERM (and the old workers of a HUP) finish their in-flight requests within this.

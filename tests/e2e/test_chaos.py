@@ -59,9 +59,12 @@ def app(neo, tmp_path_factory):
     app.stop()
 
 
-@pytest.fixture
-def own_app(neo, tmp_path):
-    app = chaos.Gunicorn(neo.settings, log_path=tmp_path / "gunicorn.log")
+@pytest.fixture(params=["gthread", "sync"])
+def own_app(neo, tmp_path, request):
+    """Each worker class the config offers, with its own gunicorn (the test stops it)."""
+    app = chaos.Gunicorn(
+        neo.settings, log_path=tmp_path / "gunicorn.log", worker_class=request.param
+    )
     app.start(timeout=120)
     yield app
     app.stop()

@@ -37,16 +37,23 @@ def test_worker_exit_closes_the_workers_driver(monkeypatch):
 
 
 def test_worker_class_threads_and_keepalive_from_env(monkeypatch):
-    # gthread keeps the client's connection alive; sync (the default) answers Connection: close
+    # gthread (the default) keeps the client's connection alive; sync answers Connection: close.
+    # Both are gunicorn's own plus a drain of the backlog on SIGTERM (service/ops/worker.py).
     conf = load_conf(
-        monkeypatch, GUNICORN_WORKER_CLASS="gthread", GUNICORN_THREADS="4", GUNICORN_KEEPALIVE="7"
+        monkeypatch, GUNICORN_WORKER_CLASS="sync", GUNICORN_THREADS="3", GUNICORN_KEEPALIVE="7"
     )
-    assert (conf.worker_class, conf.threads, conf.keepalive) == ("gthread", 4, 7)
-    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
-        monkeypatch.delenv(name)
-    # "sync" is gunicorn's sync worker that drains its backlog on SIGTERM (service/ops/worker.py)
+    assert (conf.worker_class, conf.threads, conf.keepalive) == (
+        "service.ops.worker.DrainingSyncWorker",
+        3,
+        7,
+    )
+    monkeypatch.delenv("GUNICORN_THREADS")
+    assert load_conf(monkeypatch).threads == 1  # one per sync worker unless asked
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gevent")  # any other class is passed through
+    assert load_conf(monkeypatch).worker_class == "gevent"
+    monkeypatch.delenv("GUNICORN_WORKER_CLASS")
     default = load_conf(monkeypatch)
-    assert (default.worker_class, default.threads) == ("service.ops.worker.DrainingSyncWorker", 1)
+    assert (default.worker_class, default.threads) == ("service.ops.worker.DrainingThreadWorker", 4)
 
 
 def test_multiprocess_metrics_folder_is_kept_across_reloads(monkeypatch, tmp_path):
