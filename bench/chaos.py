@@ -82,18 +82,15 @@ def log(message: str) -> None:
 
 def chaos_server_settings(env: dict | None = None) -> Neo4jServerSettings:
     env = dict(os.environ if env is None else env)
-    env.update(
-        NEO4J_INSTANCE=env.get("CHAOS_INSTANCE", "chaos"),
-        NEO4J_BOLT_PORT=env.get("CHAOS_BOLT_PORT", "7690"),
-        NEO4J_HTTP_PORT=env.get("CHAOS_HTTP_PORT", "7477"),
+    return Neo4jServerSettings.own_instance(
+        env.get("CHAOS_INSTANCE", "chaos"),
+        env.get("CHAOS_BOLT_PORT", "7690"),
+        env.get("CHAOS_HTTP_PORT", "7477"),
+        env,
         NEO4J_HEAP=env.get("CHAOS_HEAP", "512m"),
         NEO4J_PAGECACHE=env.get("CHAOS_PAGECACHE", "256m"),
         NEO4J_CHECKPOINT_INTERVAL=env.get("CHAOS_CHECKPOINT_INTERVAL", "30"),
     )
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    env.pop("NEO4J_URI", None)
-    return Neo4jServerSettings.from_env(env)
 
 
 class Neo4jUnderTest:

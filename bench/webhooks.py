@@ -53,15 +53,14 @@ KINDS = ("connection_request.created", "connection.created", "connection.deleted
 
 def instance(name: str, offset: int) -> tuple[Settings, LocalNeo4j]:
     env = dict(os.environ)
-    env.update(
-        NEO4J_INSTANCE=name,
-        NEO4J_BOLT_PORT=str(int(env.get("BENCH_BOLT_PORT", "7688")) + offset),
-        NEO4J_HTTP_PORT=str(int(env.get("BENCH_HTTP_PORT", "7475")) + offset),
+    server_settings = Neo4jServerSettings.own_instance(
+        name,
+        int(env.get("BENCH_BOLT_PORT", "7688")) + offset,
+        int(env.get("BENCH_HTTP_PORT", "7475")) + offset,
+        env,
         NEO4J_HEAP="768m",
         NEO4J_PAGECACHE="256m",
     )
-    env.pop("NEO4J_PASSWORD", None)
-    server_settings = Neo4jServerSettings.from_env(env)
     server = LocalNeo4j(server_settings)
     print(f"starting Neo4j instance {name} ...", flush=True)
     server.start()
@@ -69,6 +68,8 @@ def instance(name: str, offset: int) -> tuple[Settings, LocalNeo4j]:
         Settings.from_env(env),
         neo4j_uri=server_settings.bolt_uri,
         neo4j_password=server_settings.resolve_password(),
+        neo4j_external=False,
+        server=server_settings,
     )
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)

@@ -116,6 +116,22 @@ class Neo4jServerSettings:
             checkpoint_interval=_env_int(env, "NEO4J_CHECKPOINT_INTERVAL", 30, minimum=1),
         )
 
+    @classmethod
+    def own_instance(
+        cls, name: str, bolt_port: int | str, http_port: int | str, env: dict | None = None, **neo4j
+    ) -> Neo4jServerSettings:
+        """A managed instance of a benchmark's, a test's or the chaos script's own: its name and
+        ports, NEO4J_* overrides in `neo4j` (e.g. NEO4J_HEAP="512m"), and never the password,
+        data folder or URI of the server the environment points at."""
+        env = dict(os.environ if env is None else env)
+        env.update(
+            NEO4J_INSTANCE=name, NEO4J_BOLT_PORT=str(bolt_port), NEO4J_HTTP_PORT=str(http_port)
+        )
+        env.update(neo4j)
+        for inherited in ("NEO4J_PASSWORD", "NEO4J_DATA_DIR", "NEO4J_URI"):
+            env.pop(inherited, None)
+        return cls.from_env(env)
+
     @property
     def lib_dir(self) -> Path:
         return self.state_dir / "lib"

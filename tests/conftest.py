@@ -36,17 +36,16 @@ def docker_answers() -> bool:
 
 def managed_server_settings() -> Neo4jServerSettings:
     """The managed server the tests use: separate instance, ports and data from `make run`'s."""
-    env = dict(os.environ)
-    env["NEO4J_INSTANCE"] = "test"
-    env["NEO4J_BOLT_PORT"] = env.get("NEO4J_TEST_BOLT_PORT", "17687")
-    env["NEO4J_HTTP_PORT"] = env.get("NEO4J_TEST_HTTP_PORT", "17474")
-    env.setdefault("NEO4J_HEAP", "768m")
-    env.setdefault("NEO4J_PAGECACHE", "512m")
-    # Loads into the managed server wait for its next checkpoint; keep that short here.
-    env.setdefault("NEO4J_CHECKPOINT_INTERVAL", "5")
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    return Neo4jServerSettings.from_env(env)
+    env = os.environ
+    return Neo4jServerSettings.own_instance(
+        "test",
+        env.get("NEO4J_TEST_BOLT_PORT", "17687"),
+        env.get("NEO4J_TEST_HTTP_PORT", "17474"),
+        NEO4J_HEAP=env.get("NEO4J_HEAP", "768m"),
+        NEO4J_PAGECACHE=env.get("NEO4J_PAGECACHE", "512m"),
+        # Loads into the managed server wait for its next checkpoint; keep that short here.
+        NEO4J_CHECKPOINT_INTERVAL=env.get("NEO4J_CHECKPOINT_INTERVAL", "5"),
+    )
 
 
 def throwaway_instance(neo4j_settings, name: str, port_offset: int, **env_extra: str):
@@ -54,18 +53,13 @@ def throwaway_instance(neo4j_settings, name: str, port_offset: int, **env_extra:
     ports + `port_offset`, so tests that kill or replace Neo4j never touch the shared one."""
     from service.ops.neo4j_server import LocalNeo4j
 
-    env = dict(os.environ)
-    env.update(
-        NEO4J_INSTANCE=name,
-        NEO4J_BOLT_PORT=str(int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + port_offset),
-        NEO4J_HTTP_PORT=str(int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + port_offset),
-        NEO4J_HEAP="512m",
-        NEO4J_PAGECACHE="128m",
-        **env_extra,
+    env = os.environ
+    server_settings = Neo4jServerSettings.own_instance(
+        name,
+        int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + port_offset,
+        int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + port_offset,
+        **{"NEO4J_HEAP": "512m", "NEO4J_PAGECACHE": "128m", **env_extra},
     )
-    env.pop("NEO4J_PASSWORD", None)
-    env.pop("NEO4J_DATA_DIR", None)
-    server_settings = Neo4jServerSettings.from_env(env)
     settings = dataclasses.replace(
         neo4j_settings,
         neo4j_uri=server_settings.bolt_uri,

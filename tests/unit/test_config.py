@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.config import ConfigError, Settings
+from service.config import ConfigError, Neo4jServerSettings, Settings
 
 
 def env(tmp_path, **extra):
@@ -33,6 +33,17 @@ def test_ports_and_limits_from_env(tmp_path):
     )
     assert s.neo4j_uri == "bolt://127.0.0.1:17000"
     assert s.max_limit == 50 and s.jwt_secret == "s3cret"
+
+
+def test_an_own_instance_never_inherits_the_environments_server(tmp_path):
+    # A benchmark's or test's instance must not start on the data or password of the server
+    # the environment points at.
+    outer = env(tmp_path, NEO4J_PASSWORD="outer", NEO4J_DATA_DIR="/srv/prod", NEO4J_HEAP="8g")
+    own = Neo4jServerSettings.own_instance("bench", 7688, "7475", outer, NEO4J_PAGECACHE="256m")
+    assert (own.instance, own.bolt_port, own.http_port) == ("bench", 7688, 7475)
+    assert own.password is None and own.data_dir is None
+    assert (own.heap, own.pagecache) == ("8g", "256m")  # the rest of the environment holds
+    assert own.home == tmp_path / "neo4j" / "instances" / "bench"
 
 
 def test_suggestion_precompute_settings(tmp_path):
