@@ -40,11 +40,12 @@ CALL {
        sum(CASE WHEN degree > $fanout THEN $fanout ELSE degree END) AS paths_bound
   // the biggest friends first (friends is sorted by degree), as many as the seek budget allows
   // for at most paths_bound candidates; their mutuals are counted by seeks, not paths
-  WITH u, friends,
+  // marked: u's own connections are read as exclusion marks (below), once per u
+  WITH u, friends, COUNT { (u)-[:CONNECTED_TO]->() } <= $friend_cap AS marked,
        [x IN friends WHERE x.big | x.id][..toInteger($seek_budget / (paths_bound + 1))]
          AS checked
   CALL {
-    // one row per sampled path u -> friend -> s
+    // one row per sampled path u -> friend -> s; sid from the index entry, not a property read
     WITH friends, checked
     UNWIND range(0, size(friends) - 1) AS i
     WITH friends[i] AS friend, i < size(checked) AS seeked
@@ -55,45 +56,46 @@ CALL {
       WHERE d.owner = friend.id AND d.created_at IS NOT NULL AND d.neg_other IS NOT NULL
       WITH d, s ORDER BY d.owner DESC, d.created_at DESC, d.neg_other DESC
       LIMIT $fanout
-      RETURN s
+      RETURN s, -d.neg_other AS sid
     }
-    RETURN s, CASE WHEN seeked THEN 0 ELSE 1 END AS path, 1 AS reached, 0 AS excluded
+    RETURN s, sid, CASE WHEN seeked THEN 0 ELSE 1 END AS path, 1 AS reached, 0 AS excluded
     UNION ALL
     // u's connections as exclusion marks (one pass over u's own relationships) when u has at
     // most $friend_cap; a bigger u is checked per candidate below, by index seek
-    WITH u
-    WITH u WHERE COUNT { (u)-[:CONNECTED_TO]->() } <= $friend_cap
+    WITH u, marked
+    WITH u WHERE marked
     MATCH (u)-[:CONNECTED_TO]->(s)
-    RETURN s, 0 AS path, 0 AS reached, 1 AS excluded
+    RETURN s, null AS sid, 0 AS path, 0 AS reached, 1 AS excluded
     UNION ALL
     WITH u
     MATCH (u)-[:CONNECTION_REQUEST]-(s)
-    RETURN s, 0 AS path, 0 AS reached, 1 AS excluded
+    RETURN s, null AS sid, 0 AS path, 0 AS reached, 1 AS excluded
   }
-  WITH u, checked, s, sum(path) AS paths, sum(reached) AS reached, max(excluded) AS excluded
+  WITH u, checked, marked, s, max(sid) AS sid, sum(path) AS paths, sum(reached) AS reached,
+       max(excluded) AS excluded
   // status is read once per distinct candidate, after aggregation, not once per path
   WHERE reached > 0 AND excluded = 0 AND s <> u AND s.status = 'a'
-  WITH u, checked, s, paths, COUNT { (u)-[:CONNECTED_TO]->() } <= $friend_cap AS marked
+  WITH u, checked, s, sid, paths, marked
   WHERE CASE
     WHEN marked THEN true
     // schema/connection_pair: one seek, not a walk over the candidate's relationships
     ELSE NOT EXISTS {
       MATCH ()-[x:CONNECTED_TO]->()
       USING INDEX SEEK x:CONNECTED_TO(owner, neg_other)
-      WHERE x.owner = $user_id AND x.neg_other = -s.id
+      WHERE x.owner = $user_id AND x.neg_other = -sid
     }
   END
-  WITH s, paths + CASE
+  WITH s, sid, paths + CASE
     WHEN size(checked) = 0 THEN 0
     ELSE COUNT {
       UNWIND checked AS big_id
       MATCH ()-[x:CONNECTED_TO]->()
       USING INDEX SEEK x:CONNECTED_TO(owner, neg_other)
-      WHERE x.owner = big_id AND x.neg_other = -s.id
+      WHERE x.owner = big_id AND x.neg_other = -sid
       RETURN x
     }
   END AS mutual_count
-  ORDER BY mutual_count DESC, s.id ASC
+  ORDER BY mutual_count DESC, sid ASC
   RETURN collect(s) AS bounded
 }
 CALL {
