@@ -484,7 +484,10 @@ def main() -> int:
     body += f"\nEnd to end {time.monotonic() - started:.0f} s (graph reused or built as logged).\n"
     print(body)
     if args.record:
-        record("Deep graph (1M users / 10M connections)", "make bench-deep", body)
+        # `make bench-deep` runs it with --record alone; say so when other options were given
+        options = [a for a in sys.argv[1:] if a != "--record"]
+        command = " ".join(["python bench/deep.py --record", *options]) if options else None
+        record("Deep graph (1M users / 10M connections)", command or "make bench-deep", body)
     return 0
 
 
