@@ -183,6 +183,11 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     if not active.get(actor_id) or not active.get(other_id):
         raise UserNotFound(other_id if active.get(actor_id) else actor_id)
     facts = store.read_pair(tx, actor_id, other_id)
+    # Per pair, `now` never goes back: a writer that waited on the users' locks may hold an
+    # older clock reading than a change that committed meanwhile, and a mirror drops an event
+    # older than the pair's last change as stale (webhooks/mirror.py), so it would diverge.
+    if facts["changed_at"] is not None and facts["changed_at"] > now:
+        now = facts["changed_at"]
     state = classify(facts)
     decision = decide(state, action)
     if decision.effect is Effect.MARK_SEEN and facts["received"].get("viewed") is not None:

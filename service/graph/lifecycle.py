@@ -31,13 +31,20 @@ def lock_users(tx, ids: list[int]) -> dict[int, bool]:
 
 
 def read_pairs(tx, viewer_id: int, ids: list[int]) -> dict[int, dict]:
-    """`{id: {active, connected, sent, received}}` between the viewer and each existing id.
+    """`{id: {active, changed_at, connected, sent, received}}` between the viewer and each id.
 
     `sent`/`received` are the request's properties (`id`, `created_at`, `rejected`, `viewed`,
     datetimes as Python datetimes) or None. Ids that are not users are left out.
     """
     rows = tx.run(cypher.query("lifecycle/pair_states"), viewer_id=viewer_id, ids=ids)
-    return {row["id"]: {"active": row["active"], **pair_facts(row)} for row in rows}
+    return {
+        row["id"]: {
+            "active": row["active"],
+            "changed_at": None if row["changed_at"] is None else row["changed_at"].to_native(),
+            **pair_facts(row),
+        }
+        for row in rows
+    }
 
 
 def pair_facts(row) -> dict:
@@ -50,7 +57,7 @@ def pair_facts(row) -> dict:
 
 
 def read_pair(tx, actor_id: int, other_id: int) -> dict:
-    """The facts between two existing users: `{active, connected, sent, received}`."""
+    """The facts between two existing users: `{active, changed_at, connected, sent, received}`."""
     return read_pairs(tx, actor_id, [other_id])[other_id]
 
 

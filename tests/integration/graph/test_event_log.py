@@ -147,3 +147,19 @@ def test_log_change_without_events_only_records_the_pair(users, neo4j_settings):
         "MATCH (log:EventLog) RETURN count(log) AS n", database_=neo4j_settings.neo4j_database
     )
     assert records[0]["n"] == 0  # not created, so not locked either
+
+
+def test_a_pairs_change_times_never_go_back(users):
+    # A writer that waited on the users' locks holds an older clock reading than the change
+    # that committed meanwhile; its event must not be older, or a mirror drops it as stale
+    # (seen in the two-service e2e test: B kept a request that A had accepted).
+    later, earlier = NOW + dt.timedelta(seconds=5), NOW
+    users.write(apply_change, 1, 2, Action.REQUEST, later)
+    outcome = users.write(apply_change, 2, 1, Action.ACCEPT, earlier)
+    assert outcome.changed
+    created = [event["created"] for event in users.read_events(0)]
+    assert created == [later, later]
+    assert users.read_pair_states(1, [2])[2]["changed_at"] == later
+    # and a clock that moved on is used as it is
+    users.write(apply_change, 1, 2, Action.REMOVE, later + dt.timedelta(seconds=1))
+    assert users.read_events(0)[-1]["created"] == later + dt.timedelta(seconds=1)
