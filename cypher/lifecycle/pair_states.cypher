@@ -2,8 +2,9 @@
 // classify(): per id that is a :User, {id, active, connected, sent, received}, where sent is
 // the viewer's request to that user and received that user's request to the viewer, each a map
 // of the request's properties {id, created_at, rejected, viewed} or null; changed_at is the
-// pair's last applied change (lifecycle/log_change's PAIR_CHANGE) or null.
-// Params: $viewer_id: int, $ids: list of int. Ids with no :User give no row.
+// pair's last applied change (lifecycle/log_change's PAIR_CHANGE) when $with_change, else null.
+// Params: $viewer_id: int, $ids: list of int, $with_change: bool (a write's read; the statuses
+// endpoint does not need it). Ids with no :User give no row.
 MATCH (v:User {id: $viewer_id})
 UNWIND $ids AS id
 MATCH (o:User {id: id})
@@ -12,4 +13,5 @@ RETURN o.id AS id,
        EXISTS { (v)-[:CONNECTED_TO]->(o) } AS connected,
        head([(v)-[r:CONNECTION_REQUEST]->(o) | r {.*}]) AS sent,
        head([(o)-[r:CONNECTION_REQUEST]->(v) | r {.*}]) AS received,
-       head([(v)-[p:PAIR_CHANGE]-(o) | p.changed_at]) AS changed_at
+       CASE WHEN $with_change THEN head([(v)-[p:PAIR_CHANGE]-(o) | p.changed_at]) END
+         AS changed_at

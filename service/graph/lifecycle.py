@@ -30,13 +30,17 @@ def lock_users(tx, ids: list[int]) -> dict[int, bool]:
     return {row["id"]: row["active"] for row in rows}
 
 
-def read_pairs(tx, viewer_id: int, ids: list[int]) -> dict[int, dict]:
+def read_pairs(tx, viewer_id: int, ids: list[int], with_change: bool = False) -> dict[int, dict]:
     """`{id: {active, changed_at, connected, sent, received}}` between the viewer and each id.
 
     `sent`/`received` are the request's properties (`id`, `created_at`, `rejected`, `viewed`,
-    datetimes as Python datetimes) or None. Ids that are not users are left out.
+    datetimes as Python datetimes) or None; `changed_at` the pair's last change, read only
+    `with_change` (a write's clock must not go back, see domain.lifecycle.apply_change), else
+    None. Ids that are not users are left out.
     """
-    rows = tx.run(cypher.query("lifecycle/pair_states"), viewer_id=viewer_id, ids=ids)
+    rows = tx.run(
+        cypher.query("lifecycle/pair_states"), viewer_id=viewer_id, ids=ids, with_change=with_change
+    )
     return {
         row["id"]: {
             "active": row["active"],
@@ -58,7 +62,7 @@ def pair_facts(row) -> dict:
 
 def read_pair(tx, actor_id: int, other_id: int) -> dict:
     """The facts between two existing users: `{active, changed_at, connected, sent, received}`."""
-    return read_pairs(tx, actor_id, [other_id])[other_id]
+    return read_pairs(tx, actor_id, [other_id], with_change=True)[other_id]
 
 
 def write_effect(tx, effect: str, actor_id: int, other_id: int, now: dt.datetime) -> None:

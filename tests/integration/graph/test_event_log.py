@@ -159,7 +159,7 @@ def test_a_pairs_change_times_never_go_back(users):
     assert outcome.changed
     created = [event["created"] for event in users.read_events(0)]
     assert created == [later, later]
-    assert users.read_pair_states(1, [2])[2]["changed_at"] == later
+    assert users.read(lambda tx: lifecycle_tx.read_pair(tx, 1, 2))["changed_at"] == later
     # and a clock that moved on is used as it is
     users.write(apply_change, 1, 2, Action.REMOVE, later + dt.timedelta(seconds=1))
     assert users.read_events(0)[-1]["created"] == later + dt.timedelta(seconds=1)
