@@ -277,7 +277,13 @@ def call(base: str, method: str, path: str, headers: dict | None = None, timeout
         outcome: int | str = resp.status
     except ConnectionRefusedError:
         outcome = "refused"
-    except (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError):
+    # IncompleteRead: the worker died mid-body (a SIGKILL); uncaught, it ended a load thread
+    except (
+        ConnectionResetError,
+        http.client.RemoteDisconnected,
+        http.client.IncompleteRead,
+        BrokenPipeError,
+    ):
         outcome = "reset"
     except TimeoutError:
         outcome = "timeout"
