@@ -3,17 +3,19 @@
 import collections
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from neo4j.time import DateTime
 
 from service import cli
+from service.config import Settings
 from service.domain.auth import decode_token
 from service.ingest.generate import GeneratorConfig, generate_pairs, write_import_files
 from service.ingest.importing import Importer, ImportInputError
 from service.ingest.loading import ensure_demo
 
-EXAMPLES = cli.Path(__file__).resolve().parents[3] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 SMALL = GeneratorConfig(
     users=400, avg_degree=6, supernodes=1, supernode_degree=120, request_share=0.1, seed=5
 )
@@ -277,7 +279,7 @@ def test_demo_loads_once_and_prints_a_working_token(cli_env, capsys, monkeypatch
     assert decode_token(token, "test-secret-for-the-demo-token-0123456789") == user_id
     assert cli.main(["demo", "--no-progress"]) == 0
     assert "already holds users; nothing loaded" in capsys.readouterr().out
-    demo = ensure_demo(cli.Settings.from_env(), progress=False)
+    demo = ensure_demo(Settings.from_env(), progress=False)
     assert demo.loaded is None and demo.degree >= 12
 
 

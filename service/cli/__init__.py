@@ -1,0 +1,87 @@
+"""The `connections` command: a thin entry point over the same service code as the API.
+
+One module per command, its parser beside its handler: `register(commands)` adds the
+subparser and sets `func=run`. A new command is a new module and one line in COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from service.cli import (
+    db,
+    demo,
+    events,
+    generate,
+    importing,
+    neo4j,
+    query,
+    settings,
+    suggestions,
+    sync,
+    token,
+    webhooks,
+)
+from service.cli.common import CommandError
+from service.config import ConfigError
+from service.graph.errors import GraphUnavailable
+from service.ops.neo4j_server import Neo4jServerError
+
+# In the order `connections --help` lists them.
+COMMANDS = [
+    neo4j,
+    db,
+    importing,
+    generate,
+    demo,
+    token,
+    events,
+    settings,
+    suggestions,
+    sync,
+    webhooks,
+    query,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `connections` parser: global flags, then each command module's subparser."""
+    parser = argparse.ArgumentParser(
+        prog="connections",
+        description="The `connections` command: a thin entry point over the same service code "
+        "as the API.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user-fixable failure is one line on stderr and exit code 2."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except (ConfigError, Neo4jServerError, CommandError, GraphUnavailable) as exc:
+        print(f"connections: error: {exc}", file=sys.stderr)
+        return 2
+    except (ServiceUnavailable, AuthError) as exc:
+        print(
+            f"connections: error: cannot use Neo4j at {os.environ.get('NEO4J_URI') or 'the local server'}: "
+            f"{getattr(exc, 'message', None) or exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print("connections: interrupted", file=sys.stderr)
+        return 130
