@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Local state (the managed Neo4j, generated secrets); CONNECTIONS_STATE_DIR moves it.
+DEFAULT_STATE_DIR = PROJECT_ROOT / ".local"
 
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message is one line for the operator."""
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def parse_bool(raw: str) -> bool:
+    """`raw` as a boolean: 1/true/yes/on or 0/false/no/off, any case; ValueError otherwise."""
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("true or false")
 
 
 def _env_str(env: dict, name: str, default: str) -> str:
@@ -46,17 +64,16 @@ def _env_float(env: dict, name: str, default: float) -> float:
 
 
 def _env_bool(env: dict, name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
+    raw = env.get(name, "").strip()
     if not raw:
         return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    try:
+        return parse_bool(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be true or false, got {raw.lower()!r}") from None
 
 
-# Django's semantics; the default suits `make run` on loopback (README "Operating it").
+# Django's semantics; the default suits `make run` on loopback (docs/operating.md).
 DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -69,6 +86,27 @@ def _env_hosts(env: dict, name: str, default: tuple[str, ...]) -> tuple[str, ...
         if "/" in host or " " in host:
             raise ConfigError(f"{name} holds host names, not URLs: got {host!r}")
     return hosts
+
+
+def env_field(name: str, default: Any, *, minimum: int = 0) -> Any:
+    """A setting read from the environment variable `name`; `default` is its one default."""
+    return field(default=default, metadata={"env": name, "minimum": minimum})
+
+
+def _read_env_fields(cls: type, env: dict) -> dict[str, Any]:
+    """Every `env_field` of the dataclass `cls`, parsed by its annotated type."""
+    readers: dict[str, Callable[[str, Any, int], Any]] = {
+        "str": lambda name, default, _: _env_str(env, name, default),
+        "int": lambda name, default, minimum: _env_int(env, name, default, minimum),
+        "float": lambda name, default, _: _env_float(env, name, default),
+        "bool": lambda name, default, _: _env_bool(env, name, default),
+        "tuple[str, ...]": lambda name, default, _: _env_hosts(env, name, default),
+    }
+    return {
+        f.name: readers[str(f.type)](f.metadata["env"], f.default, f.metadata["minimum"])
+        for f in fields(cls)
+        if "env" in f.metadata
+    }
 
 
 def read_or_create_secret(path: Path, nbytes: int = 24) -> str:
@@ -87,33 +125,27 @@ def read_or_create_secret(path: Path, nbytes: int = 24) -> str:
 class Neo4jServerSettings:
     """How the project's own local Neo4j server is laid out and started."""
 
-    state_dir: Path = PROJECT_ROOT / ".local" / "neo4j"
-    instance: str = "dev"
-    bolt_port: int = 7687
-    http_port: int = 7474
+    state_dir: Path = DEFAULT_STATE_DIR / "neo4j"
+    instance: str = env_field("NEO4J_INSTANCE", "dev")
+    bolt_port: int = env_field("NEO4J_BOLT_PORT", 7687, minimum=1)
+    http_port: int = env_field("NEO4J_HTTP_PORT", 7474, minimum=1)
     data_dir: Path | None = None
-    heap: str = "1g"
-    pagecache: str = "1g"
-    start_timeout: float = 120.0
+    heap: str = env_field("NEO4J_HEAP", "1g")
+    pagecache: str = env_field("NEO4J_PAGECACHE", "1g")
+    start_timeout: float = env_field("NEO4J_START_TIMEOUT", 120.0)
     password: str | None = None
-    checkpoint_interval: int = 30
+    checkpoint_interval: int = env_field("NEO4J_CHECKPOINT_INTERVAL", 30, minimum=1)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Neo4jServerSettings:
         env = dict(os.environ if env is None else env)
         data_dir = env.get("NEO4J_DATA_DIR", "").strip()
+        state_dir = Path(_env_str(env, "CONNECTIONS_STATE_DIR", str(DEFAULT_STATE_DIR)))
         return cls(
-            state_dir=Path(_env_str(env, "CONNECTIONS_STATE_DIR", str(PROJECT_ROOT / ".local")))
-            / "neo4j",
-            instance=_env_str(env, "NEO4J_INSTANCE", "dev"),
-            bolt_port=_env_int(env, "NEO4J_BOLT_PORT", 7687, minimum=1),
-            http_port=_env_int(env, "NEO4J_HTTP_PORT", 7474, minimum=1),
+            state_dir=state_dir / "neo4j",
             data_dir=Path(data_dir) if data_dir else None,
-            heap=_env_str(env, "NEO4J_HEAP", "1g"),
-            pagecache=_env_str(env, "NEO4J_PAGECACHE", "1g"),
-            start_timeout=_env_float(env, "NEO4J_START_TIMEOUT", 120.0),
             password=env.get("NEO4J_PASSWORD") or None,
-            checkpoint_interval=_env_int(env, "NEO4J_CHECKPOINT_INTERVAL", 30, minimum=1),
+            **_read_env_fields(cls, env),
         )
 
     @classmethod
@@ -161,37 +193,39 @@ class Neo4jServerSettings:
 class Settings:
     """Everything the API, the CLI and the tests need to know about their environment."""
 
-    neo4j_uri: str = "bolt://127.0.0.1:7687"
-    neo4j_user: str = "neo4j"
+    neo4j_uri: str = "bolt://127.0.0.1:7687"  # NEO4J_URI, else the managed server's
+    neo4j_user: str = env_field("NEO4J_USER", "neo4j")
     neo4j_password: str = ""
-    neo4j_database: str = "neo4j"
+    neo4j_database: str = env_field("NEO4J_DATABASE", "neo4j")
     neo4j_external: bool = False
-    query_timeout: float = 5.0
-    neo4j_pool_size: int = 50
-    neo4j_connection_timeout: float = 2.0
-    breaker_probe_seconds: float = 0.5
-    readiness_cache_seconds: float = 1.0
-    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    query_timeout: float = env_field("NEO4J_QUERY_TIMEOUT", 5.0)
+    neo4j_pool_size: int = env_field("NEO4J_POOL_SIZE", 50, minimum=1)
+    neo4j_connection_timeout: float = env_field("NEO4J_CONNECTION_TIMEOUT", 2.0)
+    breaker_probe_seconds: float = env_field("NEO4J_BREAKER_PROBE_SECONDS", 0.5)
+    readiness_cache_seconds: float = env_field("READINESS_CACHE_SECONDS", 1.0)
+    allowed_hosts: tuple[str, ...] = env_field("ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS)
     jwt_secret: str = ""
-    default_limit: int = 20
-    max_limit: int = 100
-    trust_forwarded: bool = False
-    follow_enabled: bool = False
-    content_availability: bool = True
-    settings_refresh_seconds: float = 2.0
+    default_limit: int = env_field("CONNECTIONS_DEFAULT_LIMIT", 20, minimum=1)
+    max_limit: int = env_field("CONNECTIONS_MAX_LIMIT", 100, minimum=1)
+    trust_forwarded: bool = env_field("TRUST_FORWARDED_HEADERS", False)
+    follow_enabled: bool = env_field("FOLLOW_ENABLED", False)
+    content_availability: bool = env_field("CONTENT_AVAILABILITY", True)
+    settings_refresh_seconds: float = env_field("SETTINGS_REFRESH_SECONDS", 2.0)
     # Webhooks in: the endpoint is enabled by a secret; out: the delivery worker's pacing.
-    selfcommunity_webhook_secret: str = ""
-    selfcommunity_webhook_tolerance: float = 300.0
-    webhook_retry_scale: float = 1.0
-    webhook_timeout: float = 10.0
-    webhook_poll_seconds: float = 0.5
-    webhook_metrics_port: int = 0
+    selfcommunity_webhook_secret: str = env_field("SELFCOMMUNITY_WEBHOOK_SECRET", "")
+    selfcommunity_webhook_tolerance: float = env_field("SELFCOMMUNITY_WEBHOOK_TOLERANCE", 300.0)
+    webhook_retry_scale: float = env_field("WEBHOOK_RETRY_SCALE", 1.0)
+    webhook_timeout: float = env_field("WEBHOOK_TIMEOUT", 10.0)
+    webhook_poll_seconds: float = env_field("WEBHOOK_POLL_SECONDS", 0.5)
+    webhook_metrics_port: int = env_field("WEBHOOK_METRICS_PORT", 0)
     # Suggestions: users with at least this many connections are served a stored exact top K
     # (`connections suggestions refresh`), recomputed when older than the refresh interval.
-    suggestion_precompute_min_degree: int = 5_000
-    suggestion_precompute_top: int = 1_000
-    suggestion_refresh_seconds: float = 3600.0
-    suggestion_refresh_timeout: float = 900.0
+    suggestion_precompute_min_degree: int = env_field(
+        "SUGGESTION_PRECOMPUTE_MIN_DEGREE", 5_000, minimum=1
+    )
+    suggestion_precompute_top: int = env_field("SUGGESTION_PRECOMPUTE_TOP", 1_000, minimum=1)
+    suggestion_refresh_seconds: float = env_field("SUGGESTION_REFRESH_SECONDS", 3600.0)
+    suggestion_refresh_timeout: float = env_field("SUGGESTION_REFRESH_TIMEOUT", 900.0)
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
 
     @classmethod
@@ -208,45 +242,17 @@ class Settings:
         jwt_secret = env.get("JWT_SECRET", "").strip() or read_or_create_secret(
             server.state_dir.parent / "jwt-secret", nbytes=32
         )
-        default_limit = _env_int(env, "CONNECTIONS_DEFAULT_LIMIT", 20, minimum=1)
-        max_limit = _env_int(env, "CONNECTIONS_MAX_LIMIT", 100, minimum=1)
-        if default_limit > max_limit:
+        values = _read_env_fields(cls, env)
+        if values["default_limit"] > values["max_limit"]:
             raise ConfigError(
-                f"CONNECTIONS_DEFAULT_LIMIT ({default_limit}) exceeds "
-                f"CONNECTIONS_MAX_LIMIT ({max_limit})"
+                f"CONNECTIONS_DEFAULT_LIMIT ({values['default_limit']}) exceeds "
+                f"CONNECTIONS_MAX_LIMIT ({values['max_limit']})"
             )
         return cls(
             neo4j_uri=external_uri or server.bolt_uri,
-            neo4j_user=_env_str(env, "NEO4J_USER", "neo4j"),
             neo4j_password=password,
-            neo4j_database=_env_str(env, "NEO4J_DATABASE", "neo4j"),
             neo4j_external=bool(external_uri),
-            query_timeout=_env_float(env, "NEO4J_QUERY_TIMEOUT", 5.0),
-            neo4j_pool_size=_env_int(env, "NEO4J_POOL_SIZE", 50, minimum=1),
-            neo4j_connection_timeout=_env_float(env, "NEO4J_CONNECTION_TIMEOUT", 2.0),
-            breaker_probe_seconds=_env_float(env, "NEO4J_BREAKER_PROBE_SECONDS", 0.5),
-            readiness_cache_seconds=_env_float(env, "READINESS_CACHE_SECONDS", 1.0),
-            allowed_hosts=_env_hosts(env, "ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS),
             jwt_secret=jwt_secret,
-            default_limit=default_limit,
-            max_limit=max_limit,
-            trust_forwarded=_env_bool(env, "TRUST_FORWARDED_HEADERS", False),
-            follow_enabled=_env_bool(env, "FOLLOW_ENABLED", False),
-            content_availability=_env_bool(env, "CONTENT_AVAILABILITY", True),
-            settings_refresh_seconds=_env_float(env, "SETTINGS_REFRESH_SECONDS", 2.0),
-            selfcommunity_webhook_secret=env.get("SELFCOMMUNITY_WEBHOOK_SECRET", "").strip(),
-            selfcommunity_webhook_tolerance=_env_float(
-                env, "SELFCOMMUNITY_WEBHOOK_TOLERANCE", 300.0
-            ),
-            webhook_retry_scale=_env_float(env, "WEBHOOK_RETRY_SCALE", 1.0),
-            webhook_timeout=_env_float(env, "WEBHOOK_TIMEOUT", 10.0),
-            webhook_poll_seconds=_env_float(env, "WEBHOOK_POLL_SECONDS", 0.5),
-            webhook_metrics_port=_env_int(env, "WEBHOOK_METRICS_PORT", 0),
-            suggestion_precompute_min_degree=_env_int(
-                env, "SUGGESTION_PRECOMPUTE_MIN_DEGREE", 5_000, minimum=1
-            ),
-            suggestion_precompute_top=_env_int(env, "SUGGESTION_PRECOMPUTE_TOP", 1_000, minimum=1),
-            suggestion_refresh_seconds=_env_float(env, "SUGGESTION_REFRESH_SECONDS", 3600.0),
-            suggestion_refresh_timeout=_env_float(env, "SUGGESTION_REFRESH_TIMEOUT", 900.0),
             server=server,
+            **values,
         )

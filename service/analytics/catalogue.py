@@ -28,6 +28,7 @@ from typing import Any
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
 from neo4j.exceptions import AuthError, ClientError, Neo4jError
 
+from service.config import parse_bool
 from service.graph import cypher
 
 ANALYTICS_DIR = cypher.CYPHER_DIR / "analytics"
@@ -45,7 +46,6 @@ _PARAM = re.compile(
 _CYPHER_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 _INTEGER = re.compile(r"[+-]?\d+")
 _STRUCTURED = ("columns:", "param ", "plot:")
-_TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
 
 
 class AnalyticsError(Exception):
@@ -96,15 +96,6 @@ def _convert_float(raw: str) -> float:
     return value
 
 
-def _convert_bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ValueError("true or false")
-
-
 def _convert_user(raw: str) -> int:
     try:
         return _convert_int(raw)
@@ -116,7 +107,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "int": _convert_int,
     "float": _convert_float,
     "str": str,
-    "bool": _convert_bool,
+    "bool": parse_bool,
     "user": _convert_user,
 }
 

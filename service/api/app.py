@@ -20,7 +20,7 @@ from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
 from service.domain.health import Readiness
 from service.domain.lifecycle import Action
-from service.domain.schemas import MAX_INT64
+from service.domain.schemas import is_user_id
 from service.graph import db
 from service.graph.breaker import CircuitBreaker
 from service.graph.store import Graph
@@ -39,7 +39,7 @@ class UserIdConverter(BaseConverter):
         if not _USER_ID.fullmatch(value):
             return None
         user_id = int(value)
-        return user_id if 1 <= user_id <= MAX_INT64 else None
+        return user_id if is_user_id(user_id) else None
 
 
 class ConnectionsApp(falcon.App):

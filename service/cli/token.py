@@ -19,8 +19,9 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from service.domain import auth
+    from service.domain.schemas import is_user_id
 
-    if not 1 <= args.user_id <= 2**63 - 1:
+    if not is_user_id(args.user_id):
         raise CommandError(f"--user-id must be a positive integer, got {args.user_id}")
     if args.ttl < 1:
         raise CommandError(f"--ttl must be at least 1 second, got {args.ttl}")

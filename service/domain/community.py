@@ -7,11 +7,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.config import Settings
+from service.config import Settings, parse_bool
 
 OPTIONS = ("follow_enabled", "content_availability")
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 
 
 class UnknownOption(ValueError):
@@ -38,12 +36,10 @@ def parse_option(name: str, raw: str) -> bool:
     """`raw` as the value of option `name`; UnknownOption says what is allowed."""
     if name not in OPTIONS:
         raise UnknownOption(f"unknown option {name!r}; known options: {', '.join(OPTIONS)}")
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise UnknownOption(f"{name} must be true or false, got {raw!r}")
+    try:
+        return parse_bool(raw)
+    except ValueError:
+        raise UnknownOption(f"{name} must be true or false, got {raw!r}") from None
 
 
 def effective(stored: dict, settings: Settings) -> dict:

@@ -11,6 +11,7 @@ from service.domain import auth
 from service.domain.community import CommunitySettings
 from service.domain.errors import ActionNotAllowed, FollowModeEnabled, NotAuthenticated
 from service.domain.lifecycle import Action, apply_change, classify, status_of
+from service.domain.schemas import is_user_id
 from service.graph.errors import UserNotFound
 from service.observability import metrics
 
@@ -49,7 +50,7 @@ class ConnectionsService:
             user_id = auth.decode_token(token, self.settings.jwt_secret)
         except auth.InvalidToken as exc:
             raise NotAuthenticated(str(exc)) from None
-        if not 1 <= user_id <= 2**63 - 1:
+        if not is_user_id(user_id):
             # Out of Neo4j's integer range: cannot be a user, and must not reach the driver.
             raise NotAuthenticated("Token user is not an active user.")
         found = self.graph.find_viewer(user_id)
@@ -140,7 +141,7 @@ class ConnectionsService:
         """`{key: status}` for every `(key, id)` asked; unknown, inactive and oneself are null."""
         wanted = list(dict.fromkeys(i for _, i in ids))
         found = self.graph.read_pair_states(
-            viewer.user_id, [i for i in wanted if 1 <= i <= 2**63 - 1 and i != viewer.user_id]
+            viewer.user_id, [i for i in wanted if is_user_id(i) and i != viewer.user_id]
         )
         return {
             key: status_of(classify(found[i])) if i in found and found[i]["active"] else None

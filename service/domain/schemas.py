@@ -20,6 +20,14 @@ GENDERS = ("Male", "Female", "Unspecified")
 STATUSES = ("a", "b", "d", "u")  # approved, blocked, deleted (soft), unregistered (hard)
 CONNECTION_STATUSES = ("connected", "sent_connection_request", "received_connection_request")
 MAX_INT64 = 2**63 - 1  # Neo4j integers are 64-bit; nothing larger may reach a query
+MIN_INT64 = -(2**63)
+# A user id: positive and a Neo4j integer. The schemas validate with it; the rest asks is_user_id.
+USER_ID_RANGE = validate.Range(min=1, max=MAX_INT64)
+
+
+def is_user_id(value: int) -> bool:
+    """Whether the integer `value` can be a user's id (1 to MAX_INT64)."""
+    return 1 <= value <= MAX_INT64
 
 
 class UtcDateTime(fields.DateTime):
@@ -51,7 +59,7 @@ class IntegerOrString(fields.Field):
             raise self.make_error("invalid")
         if isinstance(value, str) and len(value) > 255:
             raise ValidationError("Longer than maximum length 255.")
-        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        if isinstance(value, int) and not MIN_INT64 <= value <= MAX_INT64:
             raise ValidationError("Out of the 64-bit integer range.")
         return value
 
@@ -63,7 +71,7 @@ class UserSchema(Schema):
         unknown = EXCLUDE
         ordered = True
 
-    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    id = fields.Integer(required=True, strict=True, validate=USER_ID_RANGE)
     username = fields.String(
         required=True,
         validate=[validate.Length(min=1, max=255), validate.Regexp(r"^[A-Za-z0-9_-]+$")],
@@ -117,8 +125,8 @@ class ConnectionRowSchema(Schema):
     class Meta:
         ordered = True
 
-    user_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
-    other_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    user_id = fields.Integer(required=True, validate=USER_ID_RANGE)
+    other_id = fields.Integer(required=True, validate=USER_ID_RANGE)
     created_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates_schema
@@ -133,8 +141,8 @@ class ConnectionRequestRowSchema(Schema):
     class Meta:
         ordered = True
 
-    from_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
-    to_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+    from_id = fields.Integer(required=True, validate=USER_ID_RANGE)
+    to_id = fields.Integer(required=True, validate=USER_ID_RANGE)
     created_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates_schema

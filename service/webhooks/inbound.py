@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from service.domain.schemas import MAX_INT64
 from service.domain.users import InvalidUser, stored_user
 from service.graph import sync
 from service.graph.sync import SyncStore
@@ -57,7 +58,11 @@ def event_from(raw) -> ReceivedEvent:
     if missing:
         raise InvalidEvent(f"Not an event: missing {', '.join(missing)}.")
     event_id, kind, created, data = raw["event_id"], raw["type"], raw["created"], raw["data"]
-    if isinstance(event_id, bool) or not isinstance(event_id, int) or not 0 <= event_id < 2**63:
+    if (
+        isinstance(event_id, bool)
+        or not isinstance(event_id, int)
+        or not 0 <= event_id <= MAX_INT64
+    ):
         raise InvalidEvent("event_id must be a non-negative integer.")
     if not isinstance(kind, str) or not kind:
         raise InvalidEvent("type must be a non-empty string.")

@@ -1,8 +1,10 @@
 """Settings from the environment: defaults, overrides and one-line errors."""
 
+import dataclasses
+
 import pytest
 
-from service.config import ConfigError, Neo4jServerSettings, Settings
+from service.config import ConfigError, Neo4jServerSettings, Settings, parse_bool
 
 
 def env(tmp_path, **extra):
@@ -76,3 +78,44 @@ def test_suggestion_precompute_settings(tmp_path):
 def test_bad_values_fail_with_one_line(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env(tmp_path, **{name: value}))
+
+
+def env_fields(cls):
+    return [f for f in dataclasses.fields(cls) if "env" in f.metadata]
+
+
+@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings])
+def test_an_empty_environment_gives_the_field_defaults(tmp_path, cls):
+    # Each default is written once, on the field: from_env falls back to exactly that.
+    built = cls.from_env(env(tmp_path))
+    direct = cls()
+    assert env_fields(cls), "no field is read from the environment"
+    for f in env_fields(cls):
+        assert getattr(built, f.name) == getattr(direct, f.name), f.name
+
+
+@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings])
+def test_every_environment_field_is_read(tmp_path, cls):
+    # A value set in the environment reaches its field (parsed by the field's type).
+    samples = {"str": "abc", "int": "7", "float": "7.5", "bool": "true", "tuple[str, ...]": "h1,h2"}
+    expected = {"str": "abc", "int": 7, "float": 7.5, "bool": True, "tuple[str, ...]": ("h1", "h2")}
+    for f in env_fields(cls):
+        extra = {f.metadata["env"]: samples[str(f.type)]}
+        if f.name == "max_limit":
+            extra["CONNECTIONS_DEFAULT_LIMIT"] = "1"
+        assert getattr(cls.from_env(env(tmp_path, **extra)), f.name) == expected[str(f.type)]
+
+
+@pytest.mark.parametrize(
+    "raw,value",
+    [("1", True), ("TRUE", True), (" yes ", True), ("On", True)]
+    + [("0", False), ("false", False), ("NO", False), ("off", False)],
+)
+def test_one_bool_vocabulary(raw, value):
+    assert parse_bool(raw) is value
+
+
+@pytest.mark.parametrize("raw", ["", "2", "y", "enabled", "truee"])
+def test_anything_else_is_not_a_bool(raw):
+    with pytest.raises(ValueError):
+        parse_bool(raw)
