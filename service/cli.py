@@ -10,9 +10,10 @@ from pathlib import Path
 
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from service.config import ConfigError, Neo4jServerSettings, Settings
+from service.config import ConfigError, Neo4jServerSettings, RedisServerSettings, Settings
 from service.graph.errors import GraphUnavailable
 from service.ops.neo4j_server import LocalNeo4j, Neo4jServerError
+from service.ops.redis_server import LocalRedis, RedisServerError
 
 
 class CommandError(Exception):
@@ -24,6 +25,22 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
         print("NEO4J_URI is set: using that server, nothing to start or stop here.")
         return 0
     server = LocalNeo4j(Neo4jServerSettings.from_env())
+    if args.action == "start":
+        print(server.start().describe())
+    elif args.action == "stop":
+        print("stopped" if server.stop() else "not running")
+    else:
+        status = server.status()
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0
+
+
+def cmd_redis(args: argparse.Namespace) -> int:
+    if os.environ.get("REDIS_URL", "").strip():
+        print("REDIS_URL is set: using that server, nothing to start or stop here.")
+        return 0
+    server = LocalRedis(RedisServerSettings.from_env())
     if args.action == "start":
         print(server.start().describe())
     elif args.action == "stop":
@@ -483,6 +500,10 @@ def build_parser() -> argparse.ArgumentParser:
     neo4j.add_argument("action", choices=["start", "stop", "status"])
     neo4j.set_defaults(func=cmd_neo4j)
 
+    redis_parser = sub.add_parser("redis", help="manage the project's local Redis (the cache)")
+    redis_parser.add_argument("action", choices=["start", "stop", "status"])
+    redis_parser.set_defaults(func=cmd_redis)
+
     db_parser = sub.add_parser("db", help="database maintenance")
     db_parser.add_argument("action", choices=["init"], help="init: apply constraints/indexes")
     db_parser.set_defaults(func=cmd_db_init)
@@ -697,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args)
-    except (ConfigError, Neo4jServerError, CommandError) as exc:
+    except (ConfigError, Neo4jServerError, RedisServerError, CommandError) as exc:
         print(f"connections: error: {exc}", file=sys.stderr)
         return 2
     except GraphUnavailable as exc:
