@@ -76,3 +76,21 @@ def test_suggestion_precompute_settings(tmp_path):
 def test_bad_values_fail_with_one_line(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env(tmp_path, **{name: value}))
+
+
+def test_redis_defaults_to_the_managed_instance_with_a_generated_password(tmp_path):
+    s = Settings.from_env(env(tmp_path))
+    password = (tmp_path / "redis/instances/dev/password").read_text().strip()
+    assert s.redis_url == f"redis://:{password}@127.0.0.1:6379/0" and not s.redis_external
+    assert (s.redis_server.maxmemory, s.redis_server.maxmemory_policy) == ("256mb", "volatile-lru")
+
+
+def test_redis_url_names_a_server_to_use(tmp_path):
+    s = Settings.from_env(env(tmp_path, REDIS_URL="redis://cache:6379/2", REDIS_PORT="7000"))
+    assert s.redis_url == "redis://cache:6379/2" and s.redis_external
+    assert s.redis_server.port == 7000  # the managed instance is configured but unused
+
+
+def test_a_redis_password_with_url_characters_is_quoted(tmp_path):
+    s = Settings.from_env(env(tmp_path, REDIS_PASSWORD="p@ss:w/rd"))
+    assert s.redis_url == "redis://:p%40ss%3Aw%2Frd@127.0.0.1:6379/0"
