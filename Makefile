@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status db-init demo clean
+.PHONY: run test loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -26,6 +26,18 @@ neo4j-stop: venv
 neo4j-status: venv
 	$(BIN)/connections neo4j status
 
+# The cache's Redis (docs/cache.md): Debian's redis-server, installed when missing (needs root),
+# run as the managed instance `dev` (REDIS_PORT, default 6379). With REDIS_URL set, none of this.
+redis-server:
+	@[ -n "$$REDIS_URL" ] || command -v redis-server >/dev/null || apt-get install -y redis-server \
+		|| { apt-get update && apt-get install -y redis-server; }
+
+redis-start: venv redis-server
+	$(BIN)/connections redis start
+
+redis-stop: venv
+	$(BIN)/connections redis stop
+
 db-init: neo4j-start
 	$(BIN)/connections db init
 
@@ -35,14 +47,15 @@ demo: db-init
 
 # The API under gunicorn, and beside it the webhook delivery worker and the suggestion refresh
 # job (a pass every 10 minutes; see README "The suggestion endpoint"), stopped with it.
-run: demo
+run: demo redis-start
 	@$(BIN)/connections webhooks deliver & worker=$$!; \
 	$(BIN)/connections suggestions refresh --every 600 & refresher=$$!; \
 	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
-# Style first (seconds), then the suite against a real Neo4j.
-test: venv
+# Style first (seconds), then the suite against a real Neo4j and a real Redis (the tests start
+# their own managed instances; redis-server is installed here when missing).
+test: venv redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

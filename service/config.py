@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Local state (the managed Neo4j, generated secrets); CONNECTIONS_STATE_DIR moves it.
@@ -190,6 +191,62 @@ class Neo4jServerSettings:
 
 
 @dataclass(frozen=True)
+class RedisServerSettings:
+    """The project's own local Redis (the cache, and rate limits): a managed instance under .local/.
+
+    Eviction is `volatile-lru`: only keys with a TTL are evicted. Every cache entry has one; the
+    generation counters that keep the cache exact have none, so memory pressure can drop an entry
+    (a miss) but never a generation (which could bring a stale entry back). docs/cache.md.
+    """
+
+    state_dir: Path = DEFAULT_STATE_DIR / "redis"
+    instance: str = env_field("REDIS_INSTANCE", "dev")
+    port: int = env_field("REDIS_PORT", 6379, minimum=1)
+    maxmemory: str = env_field("REDIS_MAXMEMORY", "256mb")
+    maxmemory_policy: str = env_field("REDIS_MAXMEMORY_POLICY", "volatile-lru")
+    password: str | None = None
+    start_timeout: float = 20.0
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> RedisServerSettings:
+        env = dict(os.environ if env is None else env)
+        state_dir = Path(_env_str(env, "CONNECTIONS_STATE_DIR", str(DEFAULT_STATE_DIR)))
+        return cls(
+            state_dir=state_dir / "redis",
+            password=env.get("REDIS_PASSWORD") or None,
+            **_read_env_fields(cls, env),
+        )
+
+    @classmethod
+    def own_instance(
+        cls, name: str, port: int | str, env: dict | None = None, **redis
+    ) -> RedisServerSettings:
+        """A managed instance of a test's or a benchmark's own: its name and port, REDIS_*
+        overrides in `redis`, never the password or URL of the server the environment names."""
+        env = dict(os.environ if env is None else env)
+        env.update(REDIS_INSTANCE=name, REDIS_PORT=str(port), **redis)
+        for inherited in ("REDIS_PASSWORD", "REDIS_URL"):
+            env.pop(inherited, None)
+        return cls.from_env(env)
+
+    @property
+    def home(self) -> Path:
+        return self.state_dir / "instances" / self.instance
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    def resolve_password(self) -> str:
+        """REDIS_PASSWORD when given, else this instance's generated local secret."""
+        return self.password or read_or_create_secret(self.password_file)
+
+    @property
+    def url(self) -> str:
+        return f"redis://:{quote(self.resolve_password(), safe='')}@127.0.0.1:{self.port}/0"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the API, the CLI and the tests need to know about their environment."""
 
@@ -227,11 +284,16 @@ class Settings:
     suggestion_refresh_seconds: float = env_field("SUGGESTION_REFRESH_SECONDS", 3600.0)
     suggestion_refresh_timeout: float = env_field("SUGGESTION_REFRESH_TIMEOUT", 900.0)
     server: Neo4jServerSettings = field(default_factory=Neo4jServerSettings)
+    # Redis: REDIS_URL names a server to use; else the managed local one (`connections redis`).
+    redis_url: str = ""
+    redis_external: bool = False
+    redis_server: RedisServerSettings = field(default_factory=RedisServerSettings)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         server = Neo4jServerSettings.from_env(env)
+        redis_server = RedisServerSettings.from_env(env)
         external_uri = env.get("NEO4J_URI", "").strip()
         if external_uri:
             password = env.get("NEO4J_PASSWORD", "")
@@ -254,5 +316,8 @@ class Settings:
             neo4j_external=bool(external_uri),
             jwt_secret=jwt_secret,
             server=server,
+            redis_url=env.get("REDIS_URL", "").strip() or redis_server.url,
+            redis_external=bool(env.get("REDIS_URL", "").strip()),
+            redis_server=redis_server,
             **values,
         )

@@ -1,7 +1,8 @@
-"""Shared fixtures: a real Neo4j for integration tests, chosen once per session.
+"""Shared fixtures: a real Neo4j and a real Redis for integration tests, chosen once per session.
 
-Order: NEO4J_URI if set; else a testcontainers Neo4j when a Docker engine answers; else the
+Neo4j: NEO4J_URI if set; else a testcontainers Neo4j when a Docker engine answers; else the
 project's own managed local server (instance `test`, its own ports and data, never the dev one).
+Redis: REDIS_URL if set; else the managed local Redis instance `test` (REDIS_TEST_PORT).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 import pytest
 from falcon import testing as falcon_testing
 
-from service.config import Neo4jServerSettings, Settings
+from service.config import Neo4jServerSettings, RedisServerSettings, Settings
 from service.graph import cypher, db
 from service.graph.store import Graph
 
@@ -128,3 +129,58 @@ def clean_db(driver, neo4j_settings):
 @pytest.fixture
 def graph(clean_db, neo4j_settings):
     return Graph(clean_db, neo4j_settings.neo4j_database, neo4j_settings.query_timeout)
+
+
+def managed_redis_settings() -> RedisServerSettings:
+    """The managed Redis the tests use: instance `test` on REDIS_TEST_PORT, never the dev one."""
+    return RedisServerSettings.own_instance(
+        "test", os.environ.get("REDIS_TEST_PORT", "16379"), REDIS_MAXMEMORY="128mb"
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a real, running Redis for the whole session (flush it in a test before use)."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    from service.ops.redis_server import LocalRedis
+
+    server = LocalRedis(managed_redis_settings())
+    already_running = server.pid() is not None
+    server.start()
+    yield server.settings.url
+    if not already_running and not os.environ.get("CONNECTIONS_KEEP_NEO4J"):
+        server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    """A redis-py client on the session's Redis, emptied first."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's choice), for a server of a test's own."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def throwaway_redis():
+    """A managed Redis of the test's own on a free port, for tests that `kill()` it (SIGKILL,
+    as a crash would) and `start()` it again; stopped afterwards."""
+    from service.ops.redis_server import LocalRedis
+
+    server = LocalRedis(RedisServerSettings.own_instance("test-throwaway", free_port()))
+    server.start()
+    yield server
+    server.stop()

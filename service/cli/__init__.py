@@ -21,6 +21,7 @@ from service.cli import (
     importing,
     neo4j,
     query,
+    redis,
     settings,
     suggestions,
     sync,
@@ -31,10 +32,12 @@ from service.cli.common import CommandError
 from service.config import ConfigError
 from service.graph.errors import GraphUnavailable
 from service.ops.neo4j_server import Neo4jServerError
+from service.ops.redis_server import RedisServerError
 
 # In the order `connections --help` lists them.
 COMMANDS = [
     neo4j,
+    redis,
     db,
     importing,
     generate,
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args)
-    except (ConfigError, Neo4jServerError, CommandError, GraphUnavailable) as exc:
+    except (ConfigError, Neo4jServerError, RedisServerError, CommandError, GraphUnavailable) as exc:
         print(f"connections: error: {exc}", file=sys.stderr)
         return 2
     except (ServiceUnavailable, AuthError) as exc:

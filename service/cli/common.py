@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -42,3 +43,20 @@ def existing_file(text: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"no such file: {text}")
     return path
+
+
+def manage_server(server, action: str, external_variable: str) -> int:
+    """`start|stop|status` of a managed local server (Neo4j, Redis); nothing to manage when
+    `external_variable` points at a server of the operator's own."""
+    if os.environ.get(external_variable, "").strip():
+        print(f"{external_variable} is set: using that server, nothing to start or stop here.")
+        return 0
+    if action == "start":
+        print(server.start().describe())
+    elif action == "stop":
+        print("stopped" if server.stop() else "not running")
+    else:
+        status = server.status()
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0

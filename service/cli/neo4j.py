@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 
+from service.cli.common import manage_server
 from service.config import Neo4jServerSettings
 from service.ops.neo4j_server import LocalNeo4j
 
@@ -16,16 +16,4 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.environ.get("NEO4J_URI", "").strip():
-        print("NEO4J_URI is set: using that server, nothing to start or stop here.")
-        return 0
-    server = LocalNeo4j(Neo4jServerSettings.from_env())
-    if args.action == "start":
-        print(server.start().describe())
-    elif args.action == "stop":
-        print("stopped" if server.stop() else "not running")
-    else:
-        status = server.status()
-        print(status.describe())
-        return 0 if status.running else 3
-    return 0
+    return manage_server(LocalNeo4j(Neo4jServerSettings.from_env()), args.action, "NEO4J_URI")

@@ -4,7 +4,13 @@ import dataclasses
 
 import pytest
 
-from service.config import ConfigError, Neo4jServerSettings, Settings, parse_bool
+from service.config import (
+    ConfigError,
+    Neo4jServerSettings,
+    RedisServerSettings,
+    Settings,
+    parse_bool,
+)
 
 
 def env(tmp_path, **extra):
@@ -84,7 +90,7 @@ def env_fields(cls):
     return [f for f in dataclasses.fields(cls) if "env" in f.metadata]
 
 
-@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings])
+@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings, RedisServerSettings])
 def test_an_empty_environment_gives_the_field_defaults(tmp_path, cls):
     # Each default is written once, on the field: from_env falls back to exactly that.
     built = cls.from_env(env(tmp_path))
@@ -94,7 +100,7 @@ def test_an_empty_environment_gives_the_field_defaults(tmp_path, cls):
         assert getattr(built, f.name) == getattr(direct, f.name), f.name
 
 
-@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings])
+@pytest.mark.parametrize("cls", [Settings, Neo4jServerSettings, RedisServerSettings])
 def test_every_environment_field_is_read(tmp_path, cls):
     # A value set in the environment reaches its field (parsed by the field's type).
     samples = {"str": "abc", "int": "7", "float": "7.5", "bool": "true", "tuple[str, ...]": "h1,h2"}
@@ -119,3 +125,21 @@ def test_one_bool_vocabulary(raw, value):
 def test_anything_else_is_not_a_bool(raw):
     with pytest.raises(ValueError):
         parse_bool(raw)
+
+
+def test_redis_defaults_to_the_managed_instance_with_a_generated_password(tmp_path):
+    s = Settings.from_env(env(tmp_path))
+    password = (tmp_path / "redis/instances/dev/password").read_text().strip()
+    assert s.redis_url == f"redis://:{password}@127.0.0.1:6379/0" and not s.redis_external
+    assert (s.redis_server.maxmemory, s.redis_server.maxmemory_policy) == ("256mb", "volatile-lru")
+
+
+def test_redis_url_names_a_server_to_use(tmp_path):
+    s = Settings.from_env(env(tmp_path, REDIS_URL="redis://cache:6379/2", REDIS_PORT="7000"))
+    assert s.redis_url == "redis://cache:6379/2" and s.redis_external
+    assert s.redis_server.port == 7000  # the managed instance is configured but unused
+
+
+def test_a_redis_password_with_url_characters_is_quoted(tmp_path):
+    s = Settings.from_env(env(tmp_path, REDIS_PASSWORD="p@ss:w/rd"))
+    assert s.redis_url == "redis://:p%40ss%3Aw%2Frd@127.0.0.1:6379/0"

@@ -15,7 +15,7 @@ def compose():
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"neo4j", "api", "webhooks", "suggestions"}
+    assert set(services) == {"neo4j", "redis", "api", "webhooks", "suggestions"}
     assert services["neo4j"]["image"] == "neo4j:5.26-community"
     assert services["api"]["build"] == "."
     assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
@@ -78,3 +78,20 @@ def test_the_suggestion_refresh_job_runs_beside_the_api_on_the_same_database():
     source = (ROOT / "service" / "config.py").read_text()
     for name in job["environment"]:
         assert f'"{name}"' in source, f"{name} is not read by Settings"
+
+
+def test_the_api_shares_a_bounded_unpublished_redis():
+    for path in ("docker-compose.yml", "docker-compose.cluster.yml"):
+        services = yaml.safe_load((ROOT / path).read_text())["services"]
+        redis = services["redis"]
+        assert redis["image"].startswith("redis:7") and "ports" not in redis
+        command = redis["command"]
+        assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
+        assert command[command.index("--save") + 1] == "" and "--requirepass" in command
+        apis = [s for name, s in services.items() if name.startswith("api")]
+        assert apis and all(
+            api["environment"]["REDIS_URL"].endswith("@redis:6379/0")
+            and api["depends_on"]["redis"]["condition"] == "service_healthy"
+            for api in apis
+        )
+    assert '"REDIS_URL"' in (ROOT / "service" / "config.py").read_text()

@@ -54,7 +54,7 @@ def test_two_api_replicas_use_the_routing_scheme_and_settings_read_their_env(tmp
         )
         settings = Settings.from_env(env)
         assert settings.neo4j_external and settings.allowed_hosts == ("api.example.com",)
-        assert set(api["depends_on"]) == {"core1", "core2", "core3"}
+        assert set(api["depends_on"]) == {"core1", "core2", "core3", "redis"}
         assert "/health/ready" in " ".join(api["healthcheck"]["test"])
 
 
