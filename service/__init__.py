@@ -1,6 +1,7 @@
 """SelfCommunity's connection API served from Neo4j.
 
-Layers, each importing only those after it: `api` (HTTP) → `domain` (rules) → `graph` (Neo4j)
-→ `config`. `cli` drives `ingest`, `analytics` and `ops` over `graph`; only `api.app` wires the
-API. `tests/unit/test_layers.py` enforces this.
+Entry points on top: `api` (HTTP) and `cli`; then `webhooks`, `ingest` and `analytics`; the rules
+in `domain`; Neo4j in `graph`; `ops` runs the servers; `observability` and `config` serve all.
+Each package's docstring has a `May import:` line: the one statement of what it may import,
+which tests/unit/test_layers.py reads and enforces (no other import, and no cycle).
 """

@@ -1,4 +1,7 @@
-"""Settings: one frozen object built from the environment, with defaults that work locally."""
+"""Settings: one frozen object built from the environment, with defaults that work locally.
+
+May import: nothing.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
 """The analysts' catalogue of read-only queries (cypher/analytics/) and its output.
 
-May import graph and config.
+May import: graph, config.
 """

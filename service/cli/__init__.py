@@ -2,6 +2,8 @@
 
 One module per command, its parser beside its handler: `register(commands)` adds the
 subparser and sets `func=run`. A new command is a new module and one line in COMMANDS.
+
+May import: graph, domain, analytics, ops, ingest, webhooks, config.
 """
 
 from __future__ import annotations

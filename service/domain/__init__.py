@@ -1,4 +1,5 @@
 """The rules: tokens, community options, who may see what, connection state.
 
-May import graph and config; never HTTP.
+May import: graph, config, observability.
+Never the neo4j driver, never HTTP.
 """

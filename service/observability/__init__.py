@@ -1,1 +1,4 @@
-"""Metrics (Prometheus, multiprocess under gunicorn) and structured JSON logs; imports nothing from service."""
+"""Metrics (Prometheus, multiprocess under gunicorn) and structured JSON logs.
+
+May import: nothing.
+"""

@@ -1,4 +1,4 @@
-"""Running it: the managed local Neo4j server and the gunicorn config.
+"""Running it: the managed local Neo4j and Redis servers and the gunicorn config.
 
-May import graph (the ping query) and config.
+May import: graph (the ping query), config, observability.
 """

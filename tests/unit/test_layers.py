@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -13,22 +14,49 @@ import service
 
 ROOT = Path(service.__file__).parent
 
-# What each part of `service` may import from the others (its own modules always).
-ALLOWED = {
-    "config": set(),
-    "observability": set(),
-    "graph": {"config", "observability"},
-    "domain": {"graph", "config", "observability"},
-    "analytics": {"graph", "config"},
-    "ops": {"graph", "config", "observability"},
-    "ingest": {"graph", "domain", "ops", "config"},
-    "webhooks": {"graph", "domain", "config", "observability"},
-    "api": {"domain", "webhooks", "config", "graph.errors", "observability"},
-    "cli": {"graph", "domain", "analytics", "ops", "ingest", "webhooks", "config"},
-}
-# The composition root wires the graph layer into the API.
-EXTRA = {"service.api.app": {"graph"}}
-NO_DRIVER = ("api", "domain", "webhooks")
+# The one statement of the rules is each part's docstring (a package's `__init__.py`, or a
+# top-level module's): `May import: a, b (why), c.` or `May import: nothing.`; optionally
+# "Only `module` may also import: x." and "Never the neo4j driver." This file only reads them.
+RULE = re.compile(r"^May import: (?P<rule>.+?)\.?$", re.M)
+EXTRA_RULE = re.compile(r"^Only `(?P<module>\w+)` may also import: (?P<rule>[^(.]+)", re.M)
+NO_DRIVER_RULE = "Never the neo4j driver"
+
+
+def part_docstring(part: str) -> str:
+    path = ROOT / part / "__init__.py"
+    if not path.exists():
+        path = ROOT / f"{part}.py"
+    return ast.get_docstring(ast.parse(path.read_text())) or ""
+
+
+def rule_names(text: str) -> set[str]:
+    """`graph, domain (row schemas), config` -> {"graph", "domain", "config"}; `nothing` -> {}."""
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    if text == "nothing":
+        return set()
+    return {name.strip() for name in text.split(",")}
+
+
+def read_rules() -> tuple[dict[str, set[str]], dict[str, set[str]], set[str]]:
+    """(what each part may import, what single modules may also import, parts kept off the driver)"""
+    allowed, extra, no_driver = {}, {}, set()
+    for path in sorted(ROOT.iterdir()):
+        if path.name.startswith(("_", ".")) or not (path.suffix == ".py" or path.is_dir()):
+            continue
+        part = path.stem
+        if path.is_dir() and not (path / "__init__.py").exists():
+            continue
+        doc = part_docstring(part)
+        found = RULE.search(doc)
+        allowed[part] = rule_names(found["rule"]) if found else None
+        for match in EXTRA_RULE.finditer(doc):
+            extra[f"service.{part}.{match['module']}"] = rule_names(match["rule"])
+        if NO_DRIVER_RULE in doc:
+            no_driver.add(part)
+    return allowed, extra, no_driver
+
+
+ALLOWED, EXTRA, NO_DRIVER = read_rules()
 
 
 def module_names() -> list[str]:
@@ -72,7 +100,7 @@ def allows(importer: str, imported: str) -> bool:
     own, other = part(importer), part(imported)
     if not other or own == other:
         return True
-    rules = ALLOWED[own] | EXTRA.get(importer, set())
+    rules = (ALLOWED[own] or set()) | EXTRA.get(importer, set())
     rest = imported.removeprefix("service.")
     return any(rest == rule or rest.startswith(rule + ".") for rule in rules)
 
@@ -84,6 +112,24 @@ def test_every_module_imports(name):
 
 def test_every_part_has_a_rule():
     assert {part(name) for name in MODULES if part(name)} == set(ALLOWED)
+    assert [name for name, rule in ALLOWED.items() if rule is None] == []
+
+
+def test_every_rule_names_a_real_part():
+    # A typo in a docstring's rule would otherwise allow nothing, or the wrong thing, silently.
+    named = {rule for rules in [*ALLOWED.values(), *EXTRA.values()] for rule in rules or ()}
+    assert {rule for rule in named if f"service.{rule}" not in MODULES} == set()
+    assert {module for module in EXTRA if module not in MODULES} == set()
+
+
+def test_the_rules_read_from_the_docstrings():
+    # The parse itself: what the package docstrings say today.
+    allowed, extra, no_driver = read_rules()
+    assert allowed["config"] == set() and allowed["observability"] == set()
+    assert allowed["ingest"] == {"graph", "domain", "ops", "config"}
+    assert "graph.errors" in allowed["api"] and "graph" not in allowed["api"]
+    assert extra == {"service.api.app": {"graph"}}
+    assert no_driver == {"api", "domain", "webhooks"}
 
 
 def test_dependencies_point_one_way():
