@@ -97,7 +97,7 @@ def env_field(name: str, default: Any, *, minimum: int = 0) -> Any:
     return field(default=default, metadata={"env": name, "minimum": minimum})
 
 
-def _read_env_fields(cls: type, env: dict) -> dict[str, Any]:
+def _read_env_fields(cls: Any, env: dict) -> dict[str, Any]:
     """Every `env_field` of the dataclass `cls`, parsed by its annotated type."""
     readers: dict[str, Callable[[str, Any, int], Any]] = {
         "str": lambda name, default, _: _env_str(env, name, default),

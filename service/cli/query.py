@@ -120,6 +120,7 @@ def run_query(args: argparse.Namespace, catalogue) -> int:
             file=sys.stderr,
         )
     if args.plot:
-        output.plot_loglog(result, *query.plot, path=args.plot, title=query.name)
+        x, y = query.plot
+        output.plot_loglog(result, x, y, path=args.plot, title=query.name)
         print(f"connections: wrote {args.plot}", file=sys.stderr)
     return 0
