@@ -11,13 +11,13 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import RedisServerSettings
+from service.ops.neo4j_server import _alive, port_is_free
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class LocalRedis:
             self.wait_until_ready(time.monotonic() + self.settings.start_timeout)
             return self.status()
         binary = self.binary()
-        if not _port_is_free(self.settings.port):
+        if not port_is_free(self.settings.port):
             raise RedisServerError(
                 f"port {self.settings.port} (REDIS_PORT) is already in use on 127.0.0.1"
             )
@@ -212,28 +212,3 @@ class LocalRedis:
                 if tail:
                     return f"({path}) " + " | ".join(tail)
         return "(no log written)"
-
-
-def _alive(pid: int) -> bool:
-    """True while `pid` runs; reaps it when it is our own exited child (no zombie left)."""
-    try:
-        reaped, _ = os.waitpid(pid, os.WNOHANG)
-        if reaped == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
