@@ -53,11 +53,12 @@ run: demo redis-start
 	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
-# Style first (seconds), then the suite against a real Neo4j and a real Redis (the tests start
-# their own managed instances; redis-server is installed here when missing).
+# Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
+# tests start their own managed instances; redis-server is installed here when missing).
 test: venv redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 LOADTEST_STAMP := $(VENV)/.installed-loadtest

@@ -12,7 +12,8 @@ import time
 from deep import ensure_graph
 
 from service.graph import db
-from service.graph.store import Graph
+from service.graph.connections import ConnectionPages
+from service.graph.runner import Runner, Tuning
 
 
 def main() -> None:
@@ -23,8 +24,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = ensure_graph()
     driver = db.create_driver(settings)
-    anchored = Graph(driver, settings.neo4j_database, query_timeout=60)
-    plain = Graph(driver, settings.neo4j_database, query_timeout=60, anchor_min=10**9)
+    database = settings.neo4j_database
+    anchored = ConnectionPages(Runner(driver, database, Tuning(query_timeout=60)))
+    plain = ConnectionPages(Runner(driver, database, Tuning(query_timeout=60, anchor_min=10**9)))
     t0 = time.perf_counter()
     anchored.list_user_connections(args.user, None, 50_000, 20)
     print(f"first deep page (builds the anchors): {(time.perf_counter() - t0) * 1000:.1f} ms")

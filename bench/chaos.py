@@ -38,7 +38,9 @@ sys.path.insert(0, str(ROOT))
 from service.config import Neo4jServerSettings, Settings  # noqa: E402
 from service.domain import auth  # noqa: E402
 from service.graph import db  # noqa: E402
-from service.graph.store import Graph  # noqa: E402
+from service.graph.events import EventLog  # noqa: E402
+from service.graph.health import Health  # noqa: E402
+from service.graph.runner import Runner, Tuning  # noqa: E402
 from service.graph.webhooks import WebhookStore  # noqa: E402
 from service.ingest.generate import GeneratorConfig  # noqa: E402
 from service.ingest.importing import Importer  # noqa: E402
@@ -150,7 +152,7 @@ class Neo4jUnderTest:
 
     def index_states(self) -> dict:
         with db.create_driver(self.settings) as driver:
-            return Graph(driver).index_states()
+            return Health(Runner(driver)).index_states()
 
     def counts(self):
         with db.create_driver(self.settings) as driver:
@@ -469,7 +471,7 @@ class WebhookChain:
         self.proc: subprocess.Popen | None = None
         with db.create_driver(settings) as driver:
             # Right after a restart the cold server may take seconds to plan this write.
-            store = WebhookStore(Graph(driver, settings.neo4j_database, query_timeout=60))
+            store = WebhookStore(Runner(driver, settings.neo4j_database, Tuning(query_timeout=60)))
             url = f"http://127.0.0.1:{self.sink.server_address[1]}/hook/"
             self.subscriber = store.add_subscriber(url, "soak", [], True, time.time())["id"]
 
@@ -493,8 +495,10 @@ class WebhookChain:
     def finish(self, timeout: float = 120) -> tuple[bool, str]:
         """Wait until the worker has caught up with the log; compare what the sink got."""
         with db.create_driver(self.settings) as driver:
-            graph = Graph(driver, self.settings.neo4j_database, query_timeout=60)
-            last = max([e["event_id"] for e in graph.read_events(0, limit=10**6)], default=0)
+            graph = Runner(driver, self.settings.neo4j_database, Tuning(query_timeout=60))
+            last = max(
+                [e["event_id"] for e in EventLog(graph).read_events(0, limit=10**6)], default=0
+            )
             store = WebhookStore(graph)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -533,7 +537,7 @@ def write_phase_available(base: str) -> tuple[bool, str]:
 def check_event_log(settings: Settings) -> tuple[bool | None, str]:
     """The lifecycle's event log has no gap: ids 1, 2, ... n, read through the graph layer."""
     with db.create_driver(settings) as driver:
-        graph = Graph(driver, settings.neo4j_database, query_timeout=60)
+        graph = EventLog(Runner(driver, settings.neo4j_database, Tuning(query_timeout=60)))
         ids, after = [], 0
         while batch := graph.read_events(after, limit=10_000):
             ids += [event["event_id"] for event in batch]

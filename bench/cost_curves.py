@@ -17,7 +17,8 @@ from common import gunicorn, record
 from dataset import DEGREES, bench_settings, ensure_ladder, hub_id
 
 from service.graph import cypher, db
-from service.graph.store import Graph
+from service.graph.connections import ConnectionPages
+from service.graph.runner import Runner, Tuning
 
 LIMIT = 20
 
@@ -54,7 +55,7 @@ def main(argv=None) -> int:
     settings = bench_settings()
     ensure_ladder(settings)
     driver = db.create_driver(settings)
-    graph = Graph(driver, settings.neo4j_database, query_timeout=30)
+    graph = ConnectionPages(Runner(driver, settings.neo4j_database, Tuning(query_timeout=30)))
 
     def count_only(user_id):
         return lambda: driver.execute_query(

@@ -34,8 +34,9 @@ from service.domain.connections import ConnectionsService, Viewer
 from service.domain.lifecycle import Action
 from service.domain.suggestions import refresh_suggestion_lists
 from service.graph import cypher, db
-from service.graph.store import Graph
-from service.graph.suggestions import SuggestionLists
+from service.graph.layer import GraphLayer, open_graph
+from service.graph.runner import Runner, Tuning
+from service.graph.suggestion_lists import SuggestionLists
 from service.ingest.generate import GeneratorConfig, supernode_ids
 from service.ops.neo4j_server import LocalNeo4j
 
@@ -115,7 +116,8 @@ def refresh_suggestions(settings: Settings) -> None:
         f"{settings.suggestion_precompute_min_degree} connections)"
     )
     with db.create_driver(settings) as driver:
-        graph = Graph(driver, settings.neo4j_database, settings.suggestion_refresh_timeout)
+        tuning = Tuning(query_timeout=settings.suggestion_refresh_timeout)
+        graph = Runner(driver, settings.neo4j_database, tuning)
         report = refresh_suggestion_lists(
             SuggestionLists(graph),
             settings.suggestion_precompute_min_degree,
@@ -164,11 +166,11 @@ def timed(call, repeat: int) -> tuple[float, float]:
     return statistics.median(latencies), _percentile(latencies, 0.99)
 
 
-def scenarios(graph: Graph, degree: dict, suggestion_count: dict) -> dict:
+def scenarios(graph: GraphLayer, degree: dict, suggestion_count: dict) -> dict:
     """label -> call(user_id): the requests the table measures."""
 
     def page(offset_of, limit):
-        return lambda u: graph.list_user_connections(u, None, offset_of(u), limit)
+        return lambda u: graph.connections.list_user_connections(u, None, offset_of(u), limit)
 
     return {
         "page 1, limit 20": page(lambda u: 0, 20),
@@ -176,9 +178,9 @@ def scenarios(graph: Graph, degree: dict, suggestion_count: dict) -> dict:
         "middle (offset count/2), limit 20": page(lambda u: degree[u] // 2, 20),
         "middle (offset count/2), limit 100": page(lambda u: degree[u] // 2, 100),
         "last page, limit 20": page(lambda u: max(0, degree[u] - 20), 20),
-        "suggestions page 1, limit 20": lambda u: graph.suggest_users(u, 0, 20),
-        "suggestions page 1, limit 100": lambda u: graph.suggest_users(u, 0, 100),
-        "suggestions last page, limit 20": lambda u: graph.suggest_users(
+        "suggestions page 1, limit 20": lambda u: graph.suggestions.suggest_users(u, 0, 20),
+        "suggestions page 1, limit 100": lambda u: graph.suggestions.suggest_users(u, 0, 100),
+        "suggestions last page, limit 20": lambda u: graph.suggestions.suggest_users(
             u, max(0, suggestion_count[u] - 20), 20
         ),
     }
@@ -187,14 +189,14 @@ def scenarios(graph: Graph, degree: dict, suggestion_count: dict) -> dict:
 def latency_table(settings: Settings, groups: dict, repeat: int) -> str:
     """p50/p99 per scenario through the graph layer (one process, sequential)."""
     driver = db.create_driver(settings)
-    graph = Graph(driver, settings.neo4j_database, query_timeout=30)
+    graph = open_graph(driver, settings.neo4j_database, Tuning(query_timeout=30))
     service = ConnectionsService(graph, settings)
     rows = ["| user | request | p50 ms | p99 ms |", "|---|---|---|---|"]
     strangers = [r["id"] for r in sample_active(settings, 400)]
     try:
         for name, users in groups.items():
             ids = [i for i, _ in users]
-            counts = {i: graph.suggest_users(i, 0, 1)[0] for i in ids}
+            counts = {i: graph.suggestions.suggest_users(i, 0, 1)[0] for i in ids}
             asked = {i: statuses_asked(graph, i, strangers) for i in ids}
             calls = scenarios(graph, dict(users), counts)
             calls["connection statuses, 100 ids (POST)"] = lambda u, asked=asked: (
@@ -222,9 +224,9 @@ def sample_active(settings: Settings, n: int) -> list[dict]:
     return [dict(r) for r in records]
 
 
-def statuses_asked(graph: Graph, user_id: int, strangers: list[int]) -> list[tuple[str, int]]:
+def statuses_asked(graph: GraphLayer, user_id: int, strangers: list[int]) -> list[tuple[str, int]]:
     """What a client asks `statuses` about: 100 ids, up to half of them the user's connections."""
-    _, friends = graph.list_user_connections(user_id, None, 0, 50)
+    _, friends = graph.connections.list_user_connections(user_id, None, 0, 50)
     ids = [row["id"] for row in friends]
     ids += [i for i in strangers if i != user_id and i not in ids][: 100 - len(ids)]
     return [(str(i), i) for i in ids]
@@ -253,7 +255,7 @@ def write_latencies(
     for i in range(repeat):
         actor = ids[i % len(ids)]
         if actor not in known:
-            known[actor] = graph.read_pair_states(actor, [s for s in strangers if s != actor])
+            known[actor] = graph.users.read_pair_states(actor, [s for s in strangers if s != actor])
         free = known[actor]
         other = next(
             s
@@ -421,8 +423,8 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
 
     def graph_call(seed):
         rng = random.Random(seed)
-        graph = Graph(db.create_driver(settings), settings.neo4j_database)
-        return lambda i: graph.list_user_connections(rng.choice(user_ids), None, 0, 20)
+        graph = open_graph(db.create_driver(settings), settings.neo4j_database)
+        return lambda i: graph.connections.list_user_connections(rng.choice(user_ids), None, 0, 20)
 
     for round_ in range(args.rounds):
         order = [*variants.items(), (ceiling, (None, {}))]
@@ -475,7 +477,9 @@ def main() -> int:
     settings = ensure_graph()
     groups = pick_users(settings)
     log("users: " + "; ".join(f"{k}: {[i for i, _ in v][:5]}..." for k, v in groups.items()))
-    body = "Graph layer, one process, sequential (`Graph` methods, as the endpoint calls them):\n\n"
+    body = (
+        "Graph layer, one process, sequential (the DAOs' methods, as the endpoint calls them):\n\n"
+    )
     body += latency_table(settings, groups, args.repeat) + "\n"
     if not args.skip_http:
         body += "\nHTTP, wrk, first pages of 4,000 random active users, rotating order, median "

@@ -35,7 +35,9 @@ from neo4j import READ_ACCESS, Query
 
 from service.api.app import create_app
 from service.graph import cypher, db
-from service.graph.store import OLDEST_FROM, Graph
+from service.graph.connections import ConnectionPages
+from service.graph.layer import open_graph
+from service.graph.runner import Runner, Tuning
 
 PEER = ROOT / ".local" / "peer"
 FILES = PEER / "files"
@@ -226,7 +228,7 @@ def main() -> int:
     ensure_peer()
     groups = pick_users(settings)
     driver = db.create_driver(settings)
-    graph = Graph(driver, settings.neo4j_database, query_timeout=60)
+    graph = open_graph(driver, settings.neo4j_database, Tuning(query_timeout=60))
     conn = connect_peer()
 
     def ours_exact(user):
@@ -246,19 +248,19 @@ def main() -> int:
         ids = [i for i, _ in users]
         cases = {
             "page 1, limit 20": (
-                lambda u: graph.list_user_connections(u, None, 0, 20),
+                lambda u: graph.connections.list_user_connections(u, None, 0, 20),
                 lambda u: peer_page(conn, u, 0, 20),
             ),
             "middle (offset count/2), limit 20": (
-                lambda u: graph.list_user_connections(u, None, degree[u] // 2, 20),
+                lambda u: graph.connections.list_user_connections(u, None, degree[u] // 2, 20),
                 lambda u: peer_page(conn, u, degree[u] // 2, 20),
             ),
             "middle (offset count/2), limit 100": (
-                lambda u: graph.list_user_connections(u, None, degree[u] // 2, 100),
+                lambda u: graph.connections.list_user_connections(u, None, degree[u] // 2, 100),
                 lambda u: peer_page(conn, u, degree[u] // 2, 100),
             ),
             "suggestions top 20 + total (ours bounded)": (
-                lambda u: graph.suggest_users(u, 0, 20),
+                lambda u: graph.suggestions.suggest_users(u, 0, 20),
                 lambda u: peer_suggest(conn, u),
             ),
             "suggestions top 20, exact on both": (ours_exact, lambda u: peer_suggest(conn, u)),
@@ -300,7 +302,7 @@ def main() -> int:
 
     def ours_call(seed):
         rng = random.Random(seed)
-        g = Graph(db.create_driver(settings), settings.neo4j_database)
+        g = ConnectionPages(Runner(db.create_driver(settings), settings.neo4j_database))
         return lambda i: g.list_user_connections(rng.choice(sample), None, 0, 20)
 
     def peer_call(seed):
@@ -395,14 +397,14 @@ def autocommit_page(driver, settings, user: int) -> None:
             viewer_id=None,
             offset=0,
             limit=20,
-            oldest_from=OLDEST_FROM,
+            oldest_from=Tuning().oldest_from,
         ).single()
 
 
 def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, args) -> str:
     """p50 of one page, one client at a time, layer by layer, in rotating rounds."""
     driver = db.create_driver(settings)
-    graph = Graph(driver, settings.neo4j_database)
+    graph = open_graph(driver, settings.neo4j_database)
     app = testing.TestClient(create_app(settings, graph=graph))
     conn = connect_peer()
     rng = random.Random(7)
@@ -427,11 +429,11 @@ def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, a
         "PostgreSQL page query (psycopg, one REPEATABLE READ transaction)": lambda: loop(
             lambda u: peer_page(conn, u, 0, 20)
         ),
-        "empty Bolt read transaction (`Graph.ping`: session, BEGIN, RUN, PULL, COMMIT)": lambda: (
-            loop(lambda u: graph.ping())
+        "empty Bolt read transaction (`Runner.ping`: session, BEGIN, RUN, PULL, COMMIT)": lambda: (
+            loop(lambda u: graph.runner.ping())
         ),
-        "our graph layer (`Graph.list_user_connections`, one query)": lambda: loop(
-            lambda u: graph.list_user_connections(u, None, 0, 20)
+        "our graph layer (`ConnectionPages.list_user_connections`, one query)": lambda: loop(
+            lambda u: graph.connections.list_user_connections(u, None, 0, 20)
         ),
         "the same page query as an auto-commit read (no BEGIN/COMMIT round trips)": lambda: loop(
             lambda u: autocommit_page(driver, settings, u)

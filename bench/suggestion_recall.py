@@ -3,7 +3,7 @@
 On the deep graph (bench/deep.py's instance, whose stored suggestion lists it refreshes first):
 200 active users across the degree range (100 at evenly spaced degree quantiles, 95 on a
 log-spaced degree grid, the 5 supernodes). For each, the exact top 20 comes from the analysts'
-`suggestions` query with a long timeout, the served top 20 from `Graph.suggest_users` (the
+`suggestions` query with a long timeout, the served top 20 from `Suggestions.suggest_users` (the
 bounded neighbourhood, or the stored list of a user above the precompute threshold). Two recalls:
 - strict: |bounded ∩ exact| / |exact|, ids compared (ties at the cut broken by id, as ranked);
 - tie-aware: bounded ids whose *true* mutual count reaches the exact 20th's, / |exact| — a
@@ -31,7 +31,8 @@ from deep import STAMP, ensure_graph, log
 from neo4j import unit_of_work
 
 from service.graph import cypher, db
-from service.graph.store import SUGGESTION_FANOUT, SUGGESTION_FRIENDS, SUGGESTION_SEEKS, Graph
+from service.graph.runner import Runner, Tuning
+from service.graph.suggestions import Suggestions
 
 
 def sample_users(driver, settings) -> list[tuple[int, int]]:
@@ -68,20 +69,19 @@ def main() -> int:
         "--exact-cache", type=Path, default=ROOT / "bench" / "out" / "recall-exact.json"
     )
     parser.add_argument("--reuse-exact", action="store_true", help="read exact answers saved")
-    parser.add_argument("--friends", type=int, default=SUGGESTION_FRIENDS)
-    parser.add_argument("--fanout", type=int, default=SUGGESTION_FANOUT)
-    parser.add_argument("--seeks", type=int, default=SUGGESTION_SEEKS)
+    parser.add_argument("--friends", type=int, default=Tuning().suggestion_friends)
+    parser.add_argument("--fanout", type=int, default=Tuning().suggestion_fanout)
+    parser.add_argument("--seeks", type=int, default=Tuning().suggestion_seeks)
     args = parser.parse_args()
     settings = ensure_graph()
     driver = db.create_driver(settings)
-    graph = Graph(
-        driver,
-        settings.neo4j_database,
+    tuning = Tuning(
         query_timeout=60,
         suggestion_friends=args.friends,
         suggestion_fanout=args.fanout,
         suggestion_seeks=args.seeks,
     )
+    graph = Suggestions(Runner(driver, settings.neo4j_database, tuning))
     users = sample_users(driver, settings)
     log(f"{len(users)} users, degrees {users[0][1]}..{users[-1][1]}")
     cached: dict[str, list] = {}

@@ -39,7 +39,7 @@ from service.config import Neo4jServerSettings, Settings  # noqa: E402
 from service.domain import auth  # noqa: E402
 from service.domain.users import stored_user  # noqa: E402
 from service.graph import cypher, db  # noqa: E402
-from service.graph.store import Graph  # noqa: E402
+from service.graph.runner import Runner  # noqa: E402
 from service.graph.webhooks import WebhookStore  # noqa: E402
 from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
 from service.webhooks import signature  # noqa: E402
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         a = Gunicorn(a_env, free_port()).start()
         with db.create_driver(a_settings) as a_driver:
-            graph = Graph(a_driver, a_settings.neo4j_database)
+            graph = Runner(a_driver, a_settings.neo4j_database)
             store = WebhookStore(graph)
             store.add_subscriber(
                 b.base + "/webhooks/selfcommunity/", SECRET, [], False, time.time()

@@ -17,7 +17,8 @@ from falcon import testing as falcon_testing
 
 from service.config import Neo4jServerSettings, RedisServerSettings, Settings
 from service.graph import cypher, db
-from service.graph.store import Graph
+from service.graph.layer import open_graph
+from service.graph.runner import Tuning
 
 TEST_IMAGE = "neo4j:5.26-community"
 
@@ -128,7 +129,8 @@ def clean_db(driver, neo4j_settings):
 
 @pytest.fixture
 def graph(clean_db, neo4j_settings):
-    return Graph(clean_db, neo4j_settings.neo4j_database, neo4j_settings.query_timeout)
+    tuning = Tuning(query_timeout=neo4j_settings.query_timeout)
+    return open_graph(clean_db, neo4j_settings.neo4j_database, tuning)
 
 
 def managed_redis_settings() -> RedisServerSettings:

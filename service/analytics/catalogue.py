@@ -358,10 +358,11 @@ class AnalyticsRunner:
             check_users_exist(tx, query.users_in(params))
             if mode != "run":
                 # The plan comes only from a prefixed statement; the prefix is a fixed keyword.
-                summary = tx.run(f"{mode.upper()} {query.text}", params).consume()
+                summary = tx.run(f"{mode.upper()} {query.text}", dict(params)).consume()
                 return QueryResult(query.columns, [], plan=summary.profile or summary.plan)
-            result = tx.run(query.text, params)
-            rows, truncated = [], False
+            result = tx.run(query.text, dict(params))
+            rows: list[dict] = []
+            truncated = False
             for record in result:
                 if len(rows) == self.max_rows:
                     truncated = True
@@ -408,7 +409,8 @@ def check_users_exist(tx: ManagedTransaction, users: list[tuple[str, int]]) -> N
     if not users:
         return
     ids = [user_id for _, user_id in users]
-    found = set(tx.run(cypher.query("analytics/support/users_exist"), ids=ids).single()["found"])
+    record = tx.run(cypher.query("analytics/support/users_exist"), ids=ids).single(strict=True)
+    found = set(record["found"])
     for name, user_id in users:
         if user_id not in found:
             raise UnknownUsers(f"no user with id {user_id} (parameter {name})")

@@ -20,10 +20,12 @@ from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
 from service.domain.health import Readiness
 from service.domain.lifecycle import Action
+from service.domain.ports import GraphPorts
 from service.domain.schemas import is_user_id
 from service.graph import db
 from service.graph.breaker import CircuitBreaker
-from service.graph.store import Graph
+from service.graph.layer import open_graph
+from service.graph.runner import Tuning
 from service.graph.sync import SyncStore
 from service.observability import metrics
 from service.webhooks.inbound import EventReceiver
@@ -45,7 +47,7 @@ class UserIdConverter(BaseConverter):
 class ConnectionsApp(falcon.App):
     """falcon.App (which has __slots__) plus the graph, so gunicorn's worker_exit can close it."""
 
-    graph = None
+    graph: GraphPorts | None = None
 
 
 def json_handler() -> falcon.media.JSONHandler:
@@ -60,20 +62,27 @@ def _add_routes(app: falcon.App, path: str, resource) -> None:
     app.add_route(path.rstrip("/"), resource)
 
 
-def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
+def open_graph_layer(settings: Settings) -> GraphPorts:
+    """The worker's driver, runner and DAOs; the breaker probes and warms up in the background."""
+    driver = db.create_driver(settings)
+    breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
+    tuning = Tuning(query_timeout=settings.query_timeout)
+    graph = open_graph(driver, settings.neo4j_database, tuning, breaker)
+    # Probe in the background and warm the queries up before closing (README "Failing fast").
+    breaker.recover = graph.runner.recover
+    return graph
+
+
+def create_app(settings: Settings | None = None, graph: GraphPorts | None = None) -> ConnectionsApp:
     """Build the WSGI app; gunicorn calls this in each worker, after fork."""
     settings = settings or Settings.from_env()
     if graph is None:
-        driver = db.create_driver(settings)
-        breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
-        graph = Graph(driver, settings.neo4j_database, settings.query_timeout, breaker=breaker)
-        # Probe in the background and warm the queries up before closing (README "Failing fast").
-        breaker.recover = graph.recover
-    service = ConnectionsService(graph, settings, CommunitySettings(graph, settings))
+        graph = open_graph_layer(settings)
+    service = ConnectionsService(graph, settings, CommunitySettings(graph.community, settings))
     query_schema = ConnectionsQuerySchema(
         default_limit=settings.default_limit, max_limit=settings.max_limit
     )
-    readiness = Readiness(graph, ttl=settings.readiness_cache_seconds)
+    readiness = Readiness(graph.health, ttl=settings.readiness_cache_seconds)
     # Everything that queries Neo4j; health, metrics and the OpenAPI document do not.
     gated = (
         resources.UserConnectionsResource,
@@ -148,7 +157,7 @@ def create_app(settings: Settings | None = None, graph=None) -> ConnectionsApp:
     if settings.selfcommunity_webhook_secret:
         # Without a secret nobody could sign events for us: the route does not exist (404).
         receiver = EventReceiver(
-            SyncStore(graph),
+            SyncStore(graph.runner),
             settings.selfcommunity_webhook_secret,
             settings.selfcommunity_webhook_tolerance,
         )

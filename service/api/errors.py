@@ -26,7 +26,7 @@ WWW_AUTHENTICATE = 'Bearer realm="api"'
 
 
 def _json_error(
-    resp: falcon.Response, status: str, detail: str, headers: dict | None = None, **extra
+    resp: falcon.Response, status: str | int, detail: str, headers: dict | None = None, **extra
 ) -> None:
     resp.status = status
     resp.media = {"detail": detail, **extra}

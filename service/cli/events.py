@@ -51,14 +51,16 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from service.graph import db
-    from service.graph.store import Graph
+    from service.graph.events import EventLog
+    from service.graph.runner import Runner, Tuning
 
     settings = Settings.from_env()
     after = args.after
     with db.create_driver(settings) as driver:
-        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        tuning = Tuning(query_timeout=settings.query_timeout)
+        event_log = EventLog(Runner(driver, settings.neo4j_database, tuning))
         while True:
-            events = graph.read_events(after, limit=args.batch)
+            events = event_log.read_events(after, limit=args.batch)
             for event in events:
                 print(event_line(event), flush=args.follow)
                 after = event["event_id"]

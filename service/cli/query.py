@@ -120,6 +120,7 @@ def run_query(args: argparse.Namespace, catalogue) -> int:
             file=sys.stderr,
         )
     if args.plot:
+        assert query.plot is not None  # refused above otherwise
         x, y = query.plot
         output.plot_loglog(result, x, y, path=args.plot, title=query.name)
         print(f"connections: wrote {args.plot}", file=sys.stderr)

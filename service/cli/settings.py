@@ -21,7 +21,8 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from service.domain import community
     from service.graph import db
-    from service.graph.store import Graph
+    from service.graph.community import CommunityStore
+    from service.graph.runner import Runner, Tuning
 
     settings = Settings.from_env()
     if args.action == "set":
@@ -37,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
     elif args.name is not None:
         raise CommandError("usage: connections settings show")
     with db.create_driver(settings) as driver:
-        graph = Graph(driver, settings.neo4j_database, settings.query_timeout)
+        store = CommunityStore(
+            Runner(driver, settings.neo4j_database, Tuning(query_timeout=settings.query_timeout))
+        )
         if args.action == "set":
-            stored = graph.set_community_settings({args.name: value})
+            stored = store.set_community_settings({args.name: value})
         else:
-            stored = graph.get_community_settings()
+            stored = store.get_community_settings()
     values = community.effective(stored, settings)
     for name in community.OPTIONS:
         source = "database" if name in stored else "default"

@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
     from service.domain.suggestions import refresh_suggestion_lists
     from service.graph import db
-    from service.graph.store import Graph
-    from service.graph.suggestions import SuggestionLists
+    from service.graph.runner import Runner, Tuning
+    from service.graph.suggestion_lists import SuggestionLists
 
     settings = Settings.from_env()
     stop = threading.Event()
@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
     with db.create_driver(settings) as driver:
         # The exact ranking of a supernode takes minutes: not the API's query timeout.
-        graph = Graph(driver, settings.neo4j_database, settings.suggestion_refresh_timeout)
-        lists = SuggestionLists(graph)
+        tuning = Tuning(query_timeout=settings.suggestion_refresh_timeout)
+        lists = SuggestionLists(Runner(driver, settings.neo4j_database, tuning))
         while True:
             try:
                 report = refresh_suggestion_lists(

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from service.graph import db
-    from service.graph.store import Graph
+    from service.graph.runner import Runner, Tuning
     from service.graph.sync import SyncStore
     from service.webhooks.inbound import EventReceiver, InvalidEvent, event_from
 
@@ -35,9 +35,8 @@ def run(args: argparse.Namespace) -> int:
     outcomes: collections.Counter = collections.Counter()
     started = time.monotonic()
     with db.create_driver(settings) as driver, open(args.events, encoding="utf-8") as lines:
-        receiver = EventReceiver(
-            SyncStore(Graph(driver, settings.neo4j_database, settings.query_timeout))
-        )
+        tuning = Tuning(query_timeout=settings.query_timeout)
+        receiver = EventReceiver(SyncStore(Runner(driver, settings.neo4j_database, tuning)))
         for line_no, text in enumerate(lines, start=1):
             if not text.strip():
                 continue

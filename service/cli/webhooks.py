@@ -33,12 +33,13 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from service.graph import db
-    from service.graph.store import Graph
+    from service.graph.runner import Runner, Tuning
     from service.graph.webhooks import WebhookStore
 
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:
-        store = WebhookStore(Graph(driver, settings.neo4j_database, settings.query_timeout))
+        tuning = Tuning(query_timeout=settings.query_timeout)
+        store = WebhookStore(Runner(driver, settings.neo4j_database, tuning))
         ACTIONS[args.action](args, store, settings)
     return 0
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.config import Settings, parse_bool
+from service.domain.ports import CommunityReads
 
 OPTIONS = ("follow_enabled", "content_availability")
 
@@ -52,7 +53,9 @@ def effective(stored: dict, settings: Settings) -> dict:
 class CommunitySettings:
     """Reads the options from the graph at most once per `refresh_seconds` in this worker."""
 
-    def __init__(self, graph, settings: Settings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, graph: CommunityReads, settings: Settings, clock: Callable[[], float] = time.monotonic
+    ):
         self.graph = graph
         self.settings = settings
         self.refresh_seconds = settings.settings_refresh_seconds

@@ -11,6 +11,7 @@ from service.domain import auth
 from service.domain.community import CommunitySettings
 from service.domain.errors import ActionNotAllowed, FollowModeEnabled, NotAuthenticated
 from service.domain.lifecycle import Action, apply_change, classify, status_of
+from service.domain.ports import GraphPorts
 from service.domain.schemas import is_user_id
 from service.graph.errors import UserNotFound
 from service.observability import metrics
@@ -31,14 +32,14 @@ class ConnectionsService:
 
     def __init__(
         self,
-        graph,
+        graph: GraphPorts,
         settings: Settings,
         community: CommunitySettings | None = None,
         clock: Callable[[], dt.datetime] | None = None,
     ):
         self.graph = graph
         self.settings = settings
-        self.community = community or CommunitySettings(graph, settings)
+        self.community = community or CommunitySettings(graph.community, settings)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def authenticate(self, authorization: str | None) -> Viewer | None:
@@ -53,7 +54,7 @@ class ConnectionsService:
         if not is_user_id(user_id):
             # Out of Neo4j's integer range: cannot be a user, and must not reach the driver.
             raise NotAuthenticated("Token user is not an active user.")
-        found = self.graph.find_viewer(user_id)
+        found = self.graph.users.find_viewer(user_id)
         if found is None:
             raise NotAuthenticated("Token user is not an active user.")
         return Viewer(user_id=user_id, is_staff=found["is_staff"])
@@ -89,14 +90,14 @@ class ConnectionsService:
 
     def suggest_users(self, viewer: Viewer, offset: int, limit: int) -> tuple[int, list[dict]]:
         """`(count, users)`: one page of users suggested to the viewer, best first."""
-        count, users = self.graph.suggest_users(viewer.user_id, offset, limit)
+        count, users = self.graph.suggestions.suggest_users(viewer.user_id, offset, limit)
         return count, self._hide_private(viewer, users)
 
     def list_connections(
         self, user_id: int, viewer: Viewer | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
         """`(count, users)`: one page of the user's connections as the viewer may see them."""
-        count, users = self.graph.list_user_connections(
+        count, users = self.graph.connections.list_user_connections(
             user_id, viewer.user_id if viewer else None, offset, limit
         )
         return count, self._hide_private(viewer, users)
@@ -121,7 +122,9 @@ class ConnectionsService:
         """Apply the viewer's action on the pair in one write transaction; the new status."""
         if other_id == viewer.user_id:
             raise ActionNotAllowed("You cannot do this to yourself.")
-        outcome = self.graph.write(apply_change, viewer.user_id, other_id, action, self.clock())
+        outcome = self.graph.runner.write(
+            apply_change, viewer.user_id, other_id, action, self.clock()
+        )
         if outcome.event is not None:
             metrics.EVENTS_APPENDED.labels(outcome.event).inc()
         return outcome.status
@@ -130,7 +133,7 @@ class ConnectionsService:
         """The other user's connection_status as the viewer sees it (null for oneself)."""
         if other_id == viewer.user_id:
             return None
-        facts = self.graph.read_pair_states(viewer.user_id, [other_id]).get(other_id)
+        facts = self.graph.users.read_pair_states(viewer.user_id, [other_id]).get(other_id)
         if facts is None or not facts["active"]:
             raise UserNotFound(other_id)
         return status_of(classify(facts))
@@ -140,7 +143,7 @@ class ConnectionsService:
     ) -> dict[str, str | None]:
         """`{key: status}` for every `(key, id)` asked; unknown, inactive and oneself are null."""
         wanted = list(dict.fromkeys(i for _, i in ids))
-        found = self.graph.read_pair_states(
+        found = self.graph.users.read_pair_states(
             viewer.user_id, [i for i in wanted if is_user_id(i) and i != viewer.user_id]
         )
         return {
@@ -155,7 +158,9 @@ class ConnectionsService:
 
         The sender is never told of a rejection: `rejected` is null in the sent list.
         """
-        count, items = self.graph.list_connection_requests(viewer.user_id, direction, offset, limit)
+        count, items = self.graph.requests.list_connection_requests(
+            viewer.user_id, direction, offset, limit
+        )
         for item in items:
             self._hide_private(viewer, [item["from_user"], item["to_user"]])
             if direction == "sent":
@@ -164,7 +169,7 @@ class ConnectionsService:
 
     def get_user(self, user_id: int, viewer: Viewer | None) -> dict:
         """One active user as the viewer may see them; UserNotFound otherwise."""
-        user = self.graph.find_user(user_id, viewer.user_id if viewer else None)
+        user = self.graph.users.find_user(user_id, viewer.user_id if viewer else None)
         return self._hide_private(viewer, [user])[0]
 
     @staticmethod

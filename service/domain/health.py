@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from service.domain.errors import NotReady
+from service.domain.ports import HealthReads
 
 
 class Readiness:
@@ -19,7 +20,7 @@ class Readiness:
 
     def __init__(
         self,
-        graph,
+        graph: HealthReads,
         ttl: float = 1.0,
         not_ready_ttl: float = 0.25,
         clock: Callable[[], float] = time.monotonic,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.graph.suggestions import SuggestionLists
+from service.domain.ports import SuggestionListStore
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class RefreshReport:
 
 
 def refresh_suggestion_lists(
-    lists: SuggestionLists,
+    lists: SuggestionListStore,
     min_degree: int,
     top: int,
     max_age: float,

@@ -1,4 +1,4 @@
-"""Neo4j: the driver, the query loader over cypher/, reads and writes as plain data.
+"""Neo4j: the driver, the query loader, one runner and one DAO per concept over cypher/.
 
 May import: config, observability.
 Nothing here knows about HTTP.

@@ -45,6 +45,7 @@ class CircuitBreaker:
         self._probing = False
         self._next_probe = 0.0
         self._closed_for_good = threading.Event()
+        self._prober: threading.Thread | None = None
         self.reason = ""
         metrics.NEO4J_BREAKER_OPEN.set(0)
 
@@ -90,11 +91,16 @@ class CircuitBreaker:
             if start_prober:
                 self._probing = True
         if start_prober:
-            threading.Thread(target=self._probe_loop, name="neo4j-probe", daemon=True).start()
+            prober = threading.Thread(target=self._probe_loop, name="neo4j-probe", daemon=True)
+            self._prober = prober
+            prober.start()
 
-    def stop(self) -> None:
-        """End the background probe (the driver is being closed)."""
+    def stop(self, timeout: float = 0.0) -> None:
+        """End the background probe (the driver is being closed); wait up to `timeout` for it."""
         self._closed_for_good.set()
+        prober = self._prober
+        if prober is not None and timeout > 0 and prober is not threading.current_thread():
+            prober.join(timeout)
 
     def _close(self) -> None:
         self._open = False
@@ -108,8 +114,11 @@ class CircuitBreaker:
             wait = max(0.0, self._next_probe - self.clock())
             if self._closed_for_good.wait(wait):
                 return
+            recover = self.recover
+            if recover is None:  # only started with a `recover`
+                return
             try:
-                self.recover()
+                recover()
             except GraphUnavailable as exc:
                 with self._lock:
                     self._next_probe = self.clock() + self.probe_interval

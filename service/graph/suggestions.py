@@ -1,70 +1,48 @@
-"""Stored suggestion lists: the exact top K for the few users the bounded read cannot rank."""
+"""Friend-of-friend suggestions for a user, read within a bounded neighbourhood."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from service.graph import cypher
-from service.graph.store import Graph
+from service.graph.errors import UserNotFound
+from service.graph.rows import user_row
+from service.graph.runner import WARM_UP_USER, Runner, WarmUpCall
 
 
-class SuggestionLists:
-    """Reads and writes of `(:SuggestionList)` nodes over one Graph (api/suggestions_page reads
-    them). Give it a Graph whose query timeout allows the exact ranking of a supernode (minutes
-    on a 1M-user graph), not the API's."""
+class Suggestions:
+    """The suggestion endpoint's read (stored lists for heavy users: suggestion_lists.py)."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
+    def __init__(self, runner: Runner):
+        self.runner = runner
+        self.tuning = runner.tuning
 
-    def find_heavy_users(self, min_degree: int) -> dict[int, int]:
-        """`{id: degree}` of the active users with at least `min_degree` connections."""
+    def warm_up_calls(self) -> list[WarmUpCall]:
+        return [
+            WarmUpCall("suggest_users", lambda: self.suggest_users(WARM_UP_USER, 0, 20), hot=True)
+        ]
 
-        def work(tx):
-            rows = tx.run(cypher.query("suggestions/heavy_users"), min_degree=min_degree)
-            return {r["id"]: r["degree"] for r in rows}
+    def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
+        """`(count, page)` of friend-of-friend suggestions for the user, as full user rows.
 
-        return self.graph.read(work)
-
-    def list_stored(self) -> dict[int, dt.datetime]:
-        """`{user_id: refreshed_at}` of every stored list (timezone-aware datetimes)."""
-
-        def work(tx):
-            rows = tx.run(cypher.query("suggestions/stored_lists"))
-            return {r["user_id"]: r["refreshed_at"].to_native() for r in rows}
-
-        return self.graph.read(work)
-
-    def compute_top(self, user_id: int, top: int) -> list[dict[str, int]]:
-        """The exact ranking's first `top` entries `{id, mutual_count}` (analysts' query)."""
+        Ranked by mutual connections, then id, within a bounded neighbourhood (the user's
+        `suggestion_friends` newest connections, `suggestion_fanout` newest of each; exact
+        below that, see api/suggestions_page), in one round trip; `connection_status` is
+        relative to the user.
+        """
+        # Cypher list indices are 32-bit; no ranking is anywhere near 2**30 long.
+        offset = min(offset, 2**30)
 
         def work(tx):
-            # The ranking alone: read_suggestions would also count every candidate (a second
-            # full aggregation, as long as this one for a supernode).
-            rows = tx.run(cypher.query("analytics/suggestions"), user_id=user_id, skip=0, limit=top)
-            return [{"id": r["id"], "mutual_count": r["mutual_count"]} for r in rows]
-
-        return self.graph.read(work)
-
-    def store(self, user_id: int, ranked: list[dict[str, int]], degree: int) -> None:
-        """Replace the user's stored list with `ranked` (best first)."""
-
-        def work(tx):
-            tx.run(
-                cypher.query("suggestions/store_list"),
+            record = tx.run(
+                cypher.query("api/suggestions_page"),
                 user_id=user_id,
-                ids=[row["id"] for row in ranked],
-                mutual_counts=[row["mutual_count"] for row in ranked],
-                degree=degree,
-            ).consume()
+                offset=offset,
+                limit=limit,
+                friend_cap=self.tuning.suggestion_friends,
+                fanout=self.tuning.suggestion_fanout,
+                seek_budget=self.tuning.suggestion_seeks,
+            ).single()
+            if not record["found"]:
+                raise UserNotFound(user_id)
+            return record["count"], [user_row(row) for row in record["rows"]]
 
-        self.graph.write(work)
-
-    def drop(self, user_ids: list[int]) -> int:
-        """Delete these users' stored lists; returns how many there were."""
-
-        def work(tx):
-            return tx.run(cypher.query("suggestions/drop_lists"), user_ids=user_ids).single()[
-                "dropped"
-            ]
-
-        return self.graph.write(work) if user_ids else 0
+        return self.runner.read(work)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from service.graph import cypher
 from service.graph.lifecycle import pair_facts
-from service.graph.store import Graph
+from service.graph.runner import Transactions
 
 DUPLICATE = "duplicate"
 
@@ -28,8 +28,8 @@ class Claim:
 class SyncStore:
     """The dedupe record and the effect of an event commit together, or neither does."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
+    def __init__(self, runner: Transactions):
+        self.runner = runner
 
     def apply(
         self,
@@ -77,7 +77,7 @@ class SyncStore:
                 last(tx)
             return outcome
 
-        return self.graph.write(work)
+        return self.runner.write(work)
 
 
 def delete_user(tx, user_id: int, username: str, created: float) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.graph import cypher
-from service.graph.store import Graph, _user_rows
+from service.graph.rows import user_rows
+from service.graph.runner import Transactions
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class Attempt:
 class WebhookStore:
     """Subscribers, cursors, retry state and failures, over the graph layer's transactions."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
+    def __init__(self, runner: Transactions):
+        self.runner = runner
 
     def add_subscriber(
         self, url: str, secret: str, events: list[str], from_start: bool, now: float
@@ -56,13 +57,13 @@ class WebhookStore:
             ).single()
             return {"id": record["id"], "url": record["url"], "events": list(record["events"])}
 
-        return self.graph.write(work)
+        return self.runner.write(work)
 
     def list_subscribers(self) -> list[dict]:
         def work(tx):
             return [dict(r) for r in tx.run(cypher.query("webhooks/list_subscribers"))]
 
-        return self.graph.read(work)
+        return self.runner.read(work)
 
     def subscriber_ids(self) -> list[int]:
         return [row["id"] for row in self.list_subscribers()]
@@ -72,13 +73,13 @@ class WebhookStore:
             query = cypher.query("webhooks/remove_subscriber")
             return tx.run(query, subscriber_id=subscriber_id).single()["removed"] == 1
 
-        return self.graph.write(work)
+        return self.runner.write(work)
 
     def list_failures(self) -> list[dict]:
         def work(tx):
             return [dict(r) for r in tx.run(cypher.query("webhooks/list_failures"))]
 
-        return self.graph.read(work)
+        return self.runner.read(work)
 
     def next_delivery(self, subscriber_id: int) -> Delivery | None:
         """The subscriber's next event with both users' rows; None once it is removed."""
@@ -92,7 +93,7 @@ class WebhookStore:
             users = {}
             if event is not None:
                 ids = [event["from_user_id"], event["to_user_id"]]
-                users = {row["id"]: row for row in _user_rows(tx, ids, None)}
+                users = {row["id"]: row for row in user_rows(tx, ids, None)}
             return Delivery(
                 subscriber_id=sub["id"],
                 url=sub["url"],
@@ -103,7 +104,7 @@ class WebhookStore:
                 users=users,
             )
 
-        return self.graph.read(work)
+        return self.runner.read(work)
 
     def record_attempt(self, subscriber_id: int, attempt: Attempt, now: float) -> bool:
         """Store the attempt (and a failure record when given up); False if already passed."""
@@ -131,4 +132,4 @@ class WebhookStore:
                 ).consume()
             return bool(recorded)
 
-        return self.graph.write(work)
+        return self.runner.write(work)

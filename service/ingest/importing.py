@@ -402,6 +402,7 @@ class Importer:
 def check_counts(summary: ImportSummary) -> None:
     """The totals must have moved by exactly what the writes report; else nothing is trusted."""
     before, after = summary.before, summary.after
+    assert before is not None and after is not None, "counted before and after the writes"
     expected = GraphCounts(
         before.users + summary.users_created,
         before.connections + summary.connections_created,

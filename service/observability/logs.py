@@ -23,7 +23,7 @@ def _stamp_request_id(factory):
         record.request_id = REQUEST_ID.get()
         return record
 
-    make_record.stamps_request_id = True
+    make_record.stamps_request_id = True  # type: ignore[attr-defined]
     return make_record
 
 

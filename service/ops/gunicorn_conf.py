@@ -1,9 +1,7 @@
 """gunicorn settings from the environment; each worker builds its own app (and driver) after fork."""
 
-import contextlib
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 # Prometheus multiprocess mode: the variable must be set before any worker imports
@@ -51,15 +49,8 @@ def post_worker_init(worker):
     """Warm the API's queries up off the request path: a fresh Neo4j plans each once, slowly."""
     graph = getattr(getattr(worker, "wsgi", None), "graph", None)
     if graph is not None:
-        threading.Thread(target=_warm_up, args=(graph,), name="warm-up", daemon=True).start()
-
-
-def _warm_up(graph) -> None:
-    from service.graph.errors import GraphUnavailable
-
-    # Neo4j down: the breaker is open now, and its probe warms up once Neo4j answers.
-    with contextlib.suppress(GraphUnavailable):
-        graph.recover()
+        # In the runner's own thread, so worker_exit's close waits for it.
+        graph.start_warm_up()
 
 
 def worker_exit(server, worker):

@@ -13,13 +13,15 @@ arriving in the microseconds between the last accept() and close().
 from __future__ import annotations
 
 import errno
+import socket
+from typing import Any
 
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 from gunicorn.workers.sync import SyncWorker
 
 
-def take_backlog(listeners) -> list[tuple[object, object, object]]:
+def take_backlog(listeners) -> list[tuple[Any, socket.socket, Any]]:
     """Accept every connection queued on the (non-blocking) listeners, then close them:
     [(listener address, client socket, client address)]."""
     taken = []
@@ -59,7 +61,7 @@ class DrainingSyncWorker(SyncWorker):
     def drain(self) -> None:
         for name, client, addr in take_backlog(self.sockets):
             self.notify()
-            client.setblocking(1)
+            client.setblocking(True)
             util.close_on_exec(client)
             self.handle(_ClosedListener(name), client, addr)
 

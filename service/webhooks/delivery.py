@@ -45,7 +45,7 @@ def post_json(
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
@@ -70,6 +70,7 @@ def unix_seconds(value) -> float:
 def event_body(delivery: Delivery) -> bytes:
     """SelfCommunity's payload: `{event_id, type, created, data: {from_user, to_user}}`."""
     event = delivery.event
+    assert event is not None, "a delivery with an event"
     from_id, to_id = event["from_user_id"], event["to_user_id"]
     from_user, to_user = _dump_users(
         [delivery.users.get(from_id, {"id": from_id}), delivery.users.get(to_id, {"id": to_id})]
@@ -88,6 +89,7 @@ def decide(
 ) -> Attempt:
     """What one attempt's outcome means for the cursor and the retry schedule."""
     attempts = delivery.attempts + 1
+    assert delivery.event is not None, "a delivery with an event"
     event_id = delivery.event["id"]
     if status is not None and 200 <= status < 300:
         return Attempt(event_id, True, attempts, None, status, None)

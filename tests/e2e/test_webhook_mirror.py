@@ -19,7 +19,7 @@ import pytest
 from service.domain import auth
 from service.graph import db
 from service.graph.errors import GraphUnavailable
-from service.graph.store import Graph
+from service.graph.runner import Runner, Tuning
 from service.graph.webhooks import WebhookStore
 from tests.conftest import delete_everything, throwaway_instance
 from tests.e2e.server import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
@@ -83,7 +83,7 @@ def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
 ):
     database = neo4j_settings.neo4j_database
     create_users(clean_db, database, [user_props(i) for i in range(1, USERS + 1)])
-    graph = Graph(clean_db, database, neo4j_settings.query_timeout)
+    graph = Runner(clean_db, database, Tuning(query_timeout=neo4j_settings.query_timeout))
     b_env = neo4j_env(
         mirror_settings, SELFCOMMUNITY_WEBHOOK_SECRET=WEBHOOK_SECRET, JWT_SECRET="b-" + JWT_SECRET
     )
@@ -174,7 +174,7 @@ def test_kill_9_of_neo4j_mid_delivery_loses_nothing(mirror_instance, mirror_sett
             n=events,
             database_=database,
         )
-        graph = Graph(driver, database)
+        graph = Runner(driver, database)
         with Receiver() as receiver:
             receiver.script = Script(delay=0.3)
             WebhookStore(graph).add_subscriber(receiver.url, "s", [], True, time.time())

@@ -1,14 +1,30 @@
-"""A hand-written fake of the graph layer, for tests that need no database."""
+"""The one hand-written fake of the graph layer, for tests that need no database.
+
+It declares the domain's ports (service/domain/ports.py), so mypy checks it against them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import Any
+
 from service.domain.lifecycle import Outcome
+from service.domain.ports import (
+    CommunityReads,
+    ConnectionPageReads,
+    GraphPorts,
+    HealthReads,
+    RequestReads,
+    SuggestionReads,
+    Transactions,
+    UserReads,
+)
 from service.graph.errors import GraphUnavailable, UserNotFound
-from service.graph.store import REQUIRED_INDEXES
+from service.graph.health import REQUIRED_INDEXES
 
 
 def fake_user(user_id: int, **overrides) -> dict:
-    """A user row as `Graph.list_user_connections` returns it."""
+    """A user row as `ConnectionPages.list_user_connections` returns it."""
     row = {
         "id": user_id,
         "username": f"user{user_id}",
@@ -25,21 +41,31 @@ def fake_user(user_id: int, **overrides) -> dict:
     return row
 
 
-class FakeGraph:
-    """Users with a fixed list of connection ids each; records the calls it gets."""
+class FakeDriver:
+    """Says whether it was closed."""
 
-    driver = None
+    closed = False
 
     def close(self) -> None:
-        """Like Graph.close: stops the breaker's probe and closes the driver."""
-        if self.driver is not None:
-            self.driver.close()
+        self.closed = True
+
+
+class FakeGraph(
+    Transactions,
+    HealthReads,
+    UserReads,
+    ConnectionPageReads,
+    SuggestionReads,
+    RequestReads,
+    CommunityReads,
+):
+    """Every DAO in one: users with a fixed list of connection ids each; records its calls."""
 
     def __init__(
         self,
         connections: dict[int, list[int]] | None = None,
-        staff: set[int] = frozenset(),
-        inactive: set[int] = frozenset(),
+        staff: Collection[int] = frozenset(),
+        inactive: Collection[int] = frozenset(),
         options: dict | None = None,
         fail: Exception | None = None,
         suggestions: dict[int, list[int]] | None = None,
@@ -47,9 +73,9 @@ class FakeGraph:
         pair_facts: dict[int, dict] | None = None,
         requests: list[dict] | None = None,
     ):
-        self.connections = connections if connections is not None else {1: [2, 3, 4]}
+        self.connection_ids = connections if connections is not None else {1: [2, 3, 4]}
         # Ranked suggestion ids per user, as Graph.suggest_users would return them.
-        self.suggestions = dict(suggestions or {})
+        self.suggestion_ids = dict(suggestions or {})
         self.staff = set(staff)
         self.inactive = set(inactive)
         self.options = dict(options or {})
@@ -59,12 +85,49 @@ class FakeGraph:
         # Lifecycle: what a write answers, the facts each user id reads, the request items.
         self.outcome = outcome or Outcome(changed=True, status="sent_connection_request")
         self.pair_facts = dict(pair_facts or {})
-        self.requests = list(requests or [])
+        self.request_items = list(requests or [])
         # Index name -> state, for readiness tests; unnamed indexes are ONLINE.
         self.index_state: dict[str, str] = {}
+        self.driver: Any = FakeDriver()
+
+    # The bundle's DAOs (GraphPorts) are all this one object.
+    @property
+    def runner(self) -> Transactions:
+        return self
+
+    @property
+    def health(self) -> HealthReads:
+        return self
+
+    @property
+    def users(self) -> UserReads:
+        return self
+
+    @property
+    def connections(self) -> ConnectionPageReads:
+        return self
+
+    @property
+    def suggestions(self) -> SuggestionReads:
+        return self
+
+    @property
+    def requests(self) -> RequestReads:
+        return self
+
+    @property
+    def community(self) -> CommunityReads:
+        return self
+
+    def start_warm_up(self) -> None:
+        """Nothing to plan in a fake."""
+
+    def close(self) -> None:
+        """Like GraphLayer.close: the runner's threads stop, then the driver closes."""
+        self.driver.close()
 
     def _known(self, user_id: int) -> bool:
-        known = set(self.connections) | {i for ids in self.connections.values() for i in ids}
+        known = set(self.connection_ids) | {i for ids in self.connection_ids.values() for i in ids}
         return user_id in known | self.staff and user_id not in self.inactive
 
     def _maybe_fail(self) -> None:
@@ -84,32 +147,38 @@ class FakeGraph:
 
     def find_viewer(self, user_id: int) -> dict | None:
         self._maybe_fail()
-        known = set(self.connections) | {i for ids in self.connections.values() for i in ids}
+        known = set(self.connection_ids) | {i for ids in self.connection_ids.values() for i in ids}
         if user_id not in known | self.staff or user_id in self.inactive:
             return None
         return {"is_staff": user_id in self.staff}
 
-    def list_user_connections(self, user_id, viewer_id, offset, limit):
+    def list_user_connections(
+        self, user_id: int, viewer_id: int | None, offset: int, limit: int
+    ) -> tuple[int, list[dict]]:
         self._maybe_fail()
         self.calls.append(("list", user_id, viewer_id, offset, limit))
-        if user_id not in self.connections:
+        if user_id not in self.connection_ids:
             raise UserNotFound(user_id)
-        ids = self.connections[user_id]
+        ids = self.connection_ids[user_id]
         return len(ids), [fake_user(i) for i in ids[offset : offset + limit]]
 
-    def suggest_users(self, user_id, offset, limit):
+    def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]:
         self._maybe_fail()
         self.calls.append(("suggest", user_id, offset, limit))
-        ids = self.suggestions.get(user_id, [])
+        ids = self.suggestion_ids.get(user_id, [])
         return len(ids), [fake_user(i) for i in ids[offset : offset + limit]]
 
-    def write(self, work, *args):
+    def read(self, work: Callable[..., Any], *args: Any) -> Any:
+        """No transaction functions are read through the fake; a test that needs one says so."""
+        raise NotImplementedError(f"FakeGraph cannot run {work.__name__}")
+
+    def write(self, work: Callable[..., Any], *args: Any) -> Any:
         """Records the unit of work and its arguments; answers the configured outcome."""
         self._maybe_fail()
         self.calls.append(("write", work.__name__, *args))
         return self.outcome
 
-    def read_pair_states(self, viewer_id, ids):
+    def read_pair_states(self, viewer_id: int, ids: list[int]) -> dict[int, dict]:
         self._maybe_fail()
         self.calls.append(("pair_states", viewer_id, tuple(ids)))
         none = {"connected": False, "sent": None, "received": None}
@@ -117,16 +186,20 @@ class FakeGraph:
             i: {"active": True, **self.pair_facts.get(i, none)} for i in ids if self._known(i)
         } | {i: {"active": False, **none} for i in ids if i in self.inactive}
 
-    def find_user(self, user_id, viewer_id):
+    def find_user(self, user_id: int, viewer_id: int | None) -> dict:
         self._maybe_fail()
         if not self._known(user_id):
             raise UserNotFound(user_id)
         return fake_user(user_id)
 
-    def list_connection_requests(self, user_id, direction, offset, limit):
+    def list_connection_requests(
+        self, user_id: int, direction: str, offset: int, limit: int
+    ) -> tuple[int, list[dict]]:
         self._maybe_fail()
         self.calls.append(("requests", user_id, direction, offset, limit))
-        return len(self.requests), [dict(r) for r in self.requests[offset : offset + limit]]
+        return len(self.request_items), [
+            dict(r) for r in self.request_items[offset : offset + limit]
+        ]
 
     def get_community_settings(self) -> dict:
         self._maybe_fail()
@@ -134,4 +207,8 @@ class FakeGraph:
         return dict(self.options)
 
 
-__all__ = ["FakeGraph", "GraphUnavailable", "fake_user"]
+def _declares_the_ports(graph: FakeGraph) -> GraphPorts:
+    return graph  # mypy: the fake is the whole bundle the composition root hands out
+
+
+__all__ = ["FakeDriver", "FakeGraph", "GraphUnavailable", "fake_user"]

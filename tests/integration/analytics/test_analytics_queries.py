@@ -9,8 +9,6 @@ import pytest
 
 from service.analytics import catalogue as analytics
 from service.analytics.catalogue import AnalyticsRunner, Catalogue
-from service.graph.errors import UserNotFound
-from service.graph.store import read_suggestions
 from tests.conftest import delete_everything
 from tests.integration.analytics.analytics_graphs import friends_of_friends, known_graph, seed
 
@@ -149,14 +147,6 @@ def test_triangles(ask):
     assert sum(expected.values()) > 0
     for user in USERS:
         assert ask("triangles", user=user) == [{"triangles": expected[user]}], user
-
-
-def test_read_suggestions_for_the_endpoint(ask, driver, neo4j_settings):
-    with driver.session(database=neo4j_settings.neo4j_database) as session:
-        total, page = session.execute_read(read_suggestions, 1, 1, 4)
-        assert (total, page) == (len(expected_suggestions(1)), expected_suggestions(1)[1:5])
-        with pytest.raises(UserNotFound):
-            session.execute_read(read_suggestions, 999_999, 0, 4)
 
 
 def test_unknown_user_is_named(ask):

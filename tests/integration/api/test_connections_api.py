@@ -13,7 +13,9 @@ from falcon import testing
 
 from service.api.app import create_app
 from service.domain import auth
-from service.graph.store import Graph
+from service.graph.connections import ConnectionPages
+from service.graph.layer import GraphLayer
+from service.graph.runner import Runner, Tuning
 from tests.integration.seed import BASE, connect, create_users, reject, request, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
@@ -56,8 +58,8 @@ def ids(body) -> list[int]:
     return [u["id"] for u in body["results"]]
 
 
-def set_options(graph: Graph, **values) -> None:
-    graph.set_community_settings(values)
+def set_options(graph: GraphLayer, **values) -> None:
+    graph.community.set_community_settings(values)
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def test_full_page_through_equals_ground_truth(client, star):
 def test_every_offset_and_limit_matches_the_ground_truth(db, star, oldest_from):
     # Pages in the older half of long lists are read from the other end of the index (here
     # every list is long with oldest_from=0): check every boundary both ways.
-    graph = Graph(*db, oldest_from=oldest_from)
+    graph = ConnectionPages(Runner(*db, Tuning(oldest_from=oldest_from)))
     for limit in (1, 2, 7, 13, 26, 30):
         for offset in range(0, len(star) + 2):
             count, page = graph.list_user_connections(1, None, offset, limit)
@@ -109,7 +111,7 @@ def test_anchored_deep_pages_match_the_ground_truth_and_follow_writes(graph, sta
     # Big users' deep pages start from cached anchors (here: every 4th entry, from 10
     # connections); every page must equal the plain read, before and after the list changes.
     driver, database = db
-    anchored = Graph(driver, database, anchor_every=4, anchor_min=10)
+    anchored = ConnectionPages(Runner(driver, database, Tuning(anchor_every=4, anchor_min=10)))
     for limit in (1, 3, 7):
         for offset in range(0, len(star) + 2):
             count, page = anchored.list_user_connections(1, 7, offset, limit)
@@ -316,7 +318,8 @@ def test_rejected_requests_read_as_sent_to_the_sender_only(client, db):
     reject(driver, database, [(7, 2), (3, 7)])
     first = client.simulate_get(PATH, headers=bearer(7)).json["results"]
     older_half = client.simulate_get(PATH, query_string="offset=3&limit=2", headers=bearer(7))
-    _, from_oldest = Graph(driver, database, oldest_from=0).list_user_connections(1, 7, 3, 2)
+    pages = ConnectionPages(Runner(driver, database, Tuning(oldest_from=0)))
+    _, from_oldest = pages.list_user_connections(1, 7, 3, 2)
     assert [u["connection_status"] for u in from_oldest] == [None, "sent_connection_request"]
     by_id = {u["id"]: u for u in first}
     assert [u["id"] for u in first] == [6, 5, 4, 3, 2]
@@ -496,5 +499,5 @@ def test_wrong_method_is_405_with_allow(client, star):
 
 
 def test_graph_layer_returns_count_and_page(graph, star):
-    count, page = graph.list_user_connections(1, None, 0, 100)
+    count, page = graph.connections.list_user_connections(1, None, 0, 100)
     assert count == len(page) == 26

@@ -59,7 +59,7 @@ def status(client, viewer: int, other: int):
 
 
 def events(graph) -> list[dict]:
-    return graph.read_events(0)
+    return graph.events.read_events(0)
 
 
 def page(client, viewer: int, which: str, query: str = ""):
@@ -368,7 +368,7 @@ def test_auth_and_follow_mode(client, graph):
             path, json={"users": [2]}, headers={"Authorization": "Bearer nope"}
         )
         assert resp.status_code == 401
-    graph.set_community_settings({"follow_enabled": True})
+    graph.community.set_community_settings({"follow_enabled": True})
     for method, path in paths:
         resp = getattr(client, f"simulate_{method}")(path, headers=token(1))
         assert resp.status_code == 403, path
@@ -393,7 +393,7 @@ def test_get_user_follows_the_list_access_rules(client, graph):
     act(client, 1, "request", 2)
     assert user(client, 1, 2)["connection_status"] == "sent_connection_request"
     assert user(client, 2, 1)["connection_status"] == "received_connection_request"
-    graph.set_community_settings({"content_availability": False})
+    graph.community.set_community_settings({"content_availability": False})
     assert client.simulate_get("/api/v2/user/2/").status_code == 401
     assert client.simulate_get("/api/v2/user/2/", headers=token(1)).status_code == 200
 

@@ -17,7 +17,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from service.api.app import create_app
 from service.domain import auth
-from service.graph.store import Graph
+from service.graph.layer import open_graph
+from service.graph.runner import Tuning
 from tests.conftest import delete_everything
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
@@ -39,7 +40,7 @@ def api_schema(driver, neo4j_settings):
     request(driver, database, [(2, 3), (4, 2)])
     app = create_app(
         dataclasses.replace(neo4j_settings, jwt_secret=FUZZ_SECRET),
-        graph=Graph(driver, database, neo4j_settings.query_timeout),
+        graph=open_graph(driver, database, Tuning(query_timeout=neo4j_settings.query_timeout)),
     )
     return schemathesis.openapi.from_wsgi("/api/v2/openapi.json", app)
 

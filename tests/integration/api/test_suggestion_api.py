@@ -10,7 +10,8 @@ import pytest
 from falcon import testing
 
 from service.api.app import create_app
-from service.graph.store import Graph
+from service.graph.runner import Runner, Tuning
+from service.graph.suggestions import Suggestions
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
@@ -180,7 +181,7 @@ def test_token_of_inactive_or_unknown_user_is_401(client, user_id):
 
 
 def test_follow_mode_is_403(client, seeded):
-    seeded.set_community_settings({"follow_enabled": True})
+    seeded.community.set_community_settings({"follow_enabled": True})
     resp = client.simulate_get(PATH, headers=bearer(1))
     assert resp.status_code == 403 and "follow mode" in resp.json["detail"]
 
@@ -226,13 +227,8 @@ def bounded_suggestions(user: int, friend_cap: int, fanout: int, seeks: bool) ->
 @pytest.mark.parametrize("seeks", [0, 3000])
 @pytest.mark.parametrize("friend_cap,fanout", [(1, 1), (2, 3), (3, 2), (4, 100), (100, 4)])
 def test_bounded_neighbourhood_ranks_and_counts_within_the_bound(seeded, friend_cap, fanout, seeks):
-    graph = Graph(
-        seeded.driver,
-        seeded.database,
-        suggestion_friends=friend_cap,
-        suggestion_fanout=fanout,
-        suggestion_seeks=seeks,
-    )
+    tuning = Tuning(suggestion_friends=friend_cap, suggestion_fanout=fanout, suggestion_seeks=seeks)
+    graph = Suggestions(Runner(seeded.driver, seeded.database, tuning))
     for user in ACTIVE:
         expected = bounded_suggestions(user, friend_cap, fanout, seeks=seeks > 0)
         count, page = graph.suggest_users(user, 0, 100)
@@ -248,4 +244,6 @@ def test_bounded_neighbourhood_ranks_and_counts_within_the_bound(seeded, friend_
 def test_default_bound_is_exact_on_small_graphs(seeded):
     # at most SUGGESTION_FRIENDS friends with at most SUGGESTION_FANOUT each: nothing is cut
     for user in ACTIVE:
-        assert [u["id"] for u in seeded.suggest_users(user, 0, 100)[1]] == ranked_suggestions(user)
+        assert [
+            u["id"] for u in seeded.suggestions.suggest_users(user, 0, 100)[1]
+        ] == ranked_suggestions(user)

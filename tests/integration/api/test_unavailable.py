@@ -12,7 +12,8 @@ from falcon import testing
 from service.api.app import create_app
 from service.graph import db
 from service.graph.errors import GraphUnavailable
-from service.graph.store import Graph
+from service.graph.layer import open_graph
+from service.graph.runner import Runner, Tuning
 
 
 def closed_port() -> int:
@@ -52,7 +53,7 @@ def test_unreachable_neo4j_ready_is_503(dead_settings):
 
 
 def test_query_timeout_raises_graph_unavailable(clean_db, neo4j_settings):
-    graph = Graph(clean_db, neo4j_settings.neo4j_database, query_timeout=0.5)
+    graph = Runner(clean_db, neo4j_settings.neo4j_database, Tuning(query_timeout=0.5))
 
     def slow(tx):
         # Tests only: a deliberately slow read to trip the transaction timeout.
@@ -62,7 +63,7 @@ def test_query_timeout_raises_graph_unavailable(clean_db, neo4j_settings):
 
     started = time.monotonic()
     with pytest.raises(GraphUnavailable, match="timed out"):
-        graph._read(slow)
+        graph.read(slow)
     assert time.monotonic() - started < 10
 
 
@@ -87,7 +88,7 @@ def test_a_write_waiting_too_long_for_a_lock_is_503(graph, neo4j_settings):
     secret = "x" * 32
     app = create_app(
         dataclasses.replace(neo4j_settings, jwt_secret=secret, query_timeout=1.0),
-        graph=Graph(graph.driver, database, query_timeout=1.0),
+        graph=open_graph(graph.driver, database, Tuning(query_timeout=1.0)),
     )
     from service.domain import auth
 
@@ -101,4 +102,4 @@ def test_a_write_waiting_too_long_for_a_lock_is_503(graph, neo4j_settings):
         tx.rollback()
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     assert time.monotonic() - started < 10
-    assert graph.read_events(0) == []
+    assert graph.events.read_events(0) == []

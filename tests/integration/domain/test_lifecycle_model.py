@@ -74,7 +74,7 @@ def test_the_service_follows_the_model(graph, neo4j_settings):
 
         @invariant()
         def log_and_statuses_agree(self):
-            logged = graph.read_events(0)
+            logged = graph.events.read_events(0)
             assert [(e["type"], e["from_user_id"], e["to_user_id"]) for e in logged] == self.events
             assert [e["event_id"] for e in logged] == list(range(1, len(logged) + 1))
             for viewer in USERS:

@@ -12,8 +12,9 @@ from service.api.app import create_app
 from service.domain import auth
 from service.domain.suggestions import refresh_suggestion_lists
 from service.graph import cypher
-from service.graph.store import Graph
-from service.graph.suggestions import SuggestionLists
+from service.graph.layer import open_graph
+from service.graph.runner import Tuning
+from service.graph.suggestion_lists import SuggestionLists
 from tests.integration.seed import BASE, connect, create_users, user_props
 
 SECRET = "integration-test-secret-0123456789abcdef"
@@ -44,12 +45,12 @@ def seeded(graph):
     connect(graph.driver, graph.database, [(a, b, BASE) for a, b in EDGES])
     # The first suggestion page after a list appears is planned anew (seconds on a busy
     # machine): more than the API's 5 s timeout must not fail these tests.
-    return Graph(graph.driver, graph.database, query_timeout=60)
+    return open_graph(graph.driver, graph.database, Tuning(query_timeout=60))
 
 
 @pytest.fixture
 def lists(seeded):
-    return SuggestionLists(seeded)
+    return SuggestionLists(seeded.runner)
 
 
 def refresh(lists, min_degree=4, top=4, max_age=3600.0, force=False):
@@ -57,7 +58,7 @@ def refresh(lists, min_degree=4, top=4, max_age=3600.0, force=False):
 
 
 def served(graph, user_id=1, offset=0, limit=20):
-    count, rows = graph.suggest_users(user_id, offset, limit)
+    count, rows = graph.suggestions.suggest_users(user_id, offset, limit)
     return count, [row["id"] for row in rows]
 
 
@@ -145,7 +146,7 @@ def test_a_stored_list_is_served_without_reading_the_users_connections(graph):
     # The bounded branch's index seek must not run when a list is stored: PROFILE counts it.
     create_users(graph.driver, graph.database, [user_props(i) for i in range(1, 402)])
     connect(graph.driver, graph.database, [(1, i, BASE) for i in range(2, 402)])
-    SuggestionLists(graph).store(1, [{"id": 2, "mutual_count": 1}], 400)
+    SuggestionLists(graph.runner).store(1, [{"id": 2, "mutual_count": 1}], 400)
     _, summary, _ = graph.driver.execute_query(
         # replan: a plan cached by an earlier test on the 11-user graph is reused for up to
         # dbms.cypher.min_replan_interval (10 s); this test is about the plan for this graph

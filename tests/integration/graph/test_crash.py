@@ -20,7 +20,7 @@ from service.domain.errors import ActionNotAllowed
 from service.domain.lifecycle import Action, apply_change
 from service.graph import db
 from service.graph.errors import GraphUnavailable
-from service.graph.store import Graph
+from service.graph.runner import Runner, Tuning
 from tests import lifecycle_model as model
 from tests.conftest import throwaway_instance
 from tests.integration.seed import create_users, user_props
@@ -59,7 +59,7 @@ def test_kill_9_mid_writes_leaves_whole_changes_with_their_events(crash_server):
     def writer(seed: int) -> None:
         rng = random.Random(seed)
         with db.create_driver(settings) as drv:
-            graph = Graph(drv, "neo4j", query_timeout=5.0)
+            graph = Runner(drv, "neo4j", Tuning(query_timeout=5.0))
             while not stop.is_set():
                 actor, other = rng.sample(USERS, 2)
                 try:

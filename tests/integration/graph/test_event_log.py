@@ -47,10 +47,10 @@ def test_a_rolled_back_change_leaves_neither_change_nor_event(users):
         raise Boom  # e.g. issue 11's dedupe record failing in the same transaction
 
     with pytest.raises(Boom):
-        users.write(change_then_fail)
-    assert users.read_events(0) == []
-    assert users.read_pair_states(1, [2])[2]["sent"] is None
-    outcome = users.write(apply_change, 1, 2, Action.REQUEST, NOW)
+        users.runner.write(change_then_fail)
+    assert users.events.read_events(0) == []
+    assert users.users.read_pair_states(1, [2])[2]["sent"] is None
+    outcome = users.runner.write(apply_change, 1, 2, Action.REQUEST, NOW)
     assert (outcome.changed, outcome.event_id, outcome.status) == (
         True,
         1,
@@ -65,25 +65,25 @@ def test_several_changes_in_one_transaction_compose(users):
         third = apply_change(tx, 3, 1, Action.REQUEST, NOW)
         return first, second, third
 
-    outcomes = users.write(two_changes)
+    outcomes = users.runner.write(two_changes)
     assert [o.event_id for o in outcomes] == [1, 2, 3]
     assert [o.status for o in outcomes] == [
         "sent_connection_request",
         "connected",
         "sent_connection_request",
     ]
-    assert [e["type"] for e in users.read_events(0)] == [
+    assert [e["type"] for e in users.events.read_events(0)] == [
         "connection_request.created",
         "connection.created",
         "connection_request.created",
     ]
-    assert [e["event_id"] for e in users.read_events(1, limit=1)] == [2]
+    assert [e["event_id"] for e in users.events.read_events(1, limit=1)] == [2]
 
 
 def test_events_cli_prints_json_lines_after_an_id(users, cli_env, capsys):
-    users.write(apply_change, 1, 2, Action.REQUEST, NOW)
-    users.write(apply_change, 2, 1, Action.ACCEPT, NOW + dt.timedelta(seconds=1))
-    users.write(apply_change, 1, 2, Action.REMOVE, NOW + dt.timedelta(seconds=2))
+    users.runner.write(apply_change, 1, 2, Action.REQUEST, NOW)
+    users.runner.write(apply_change, 2, 1, Action.ACCEPT, NOW + dt.timedelta(seconds=1))
+    users.runner.write(apply_change, 1, 2, Action.REMOVE, NOW + dt.timedelta(seconds=2))
     assert main(["events"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines[0] == {
@@ -103,7 +103,7 @@ def test_events_cli_prints_json_lines_after_an_id(users, cli_env, capsys):
 
 
 def test_events_cli_follows_new_events(users, cli_env):
-    users.write(apply_change, 1, 2, Action.REQUEST, NOW)
+    users.runner.write(apply_change, 1, 2, Action.REQUEST, NOW)
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "events", "--after", "1", "--follow"]
         + ["--interval", "0.2"],
@@ -114,7 +114,7 @@ def test_events_cli_follows_new_events(users, cli_env):
     )
     try:
         time.sleep(1.0)  # started and polling: nothing after id 1 yet
-        users.write(apply_change, 2, 1, Action.ACCEPT, NOW)
+        users.runner.write(apply_change, 2, 1, Action.ACCEPT, NOW)
         ready, _, _ = select.select([proc.stdout], [], [], 15)
         assert ready, "no event printed within 15 s"
         line = json.loads(proc.stdout.readline())
@@ -128,21 +128,27 @@ def test_log_change_appends_events_in_order_and_records_the_pair(users, neo4j_se
     def log(tx, events):
         return lifecycle_tx.log_change(tx, 2, 1, NOW, events)
 
-    assert users.write(log, [("connection_request.cancelled", 2, 1)]) == [1]
+    assert users.runner.write(log, [("connection_request.cancelled", 2, 1)]) == [1]
     two = [("connection_request.cancelled", 1, 2), ("connection_request.created", 2, 1)]
-    assert users.write(log, two) == [2, 3]
-    assert [(e["event_id"], e["type"], e["from_user_id"]) for e in users.read_events(0)] == [
+    assert users.runner.write(log, two) == [2, 3]
+    assert [(e["event_id"], e["type"], e["from_user_id"]) for e in users.events.read_events(0)] == [
         (1, "connection_request.cancelled", 2),
         (2, "connection_request.cancelled", 1),
         (3, "connection_request.created", 2),
     ]
-    assert users.read(lifecycle_tx.read_pair_change, 1, 2) == {"changed_at": NOW, "event_id": 3}
+    assert users.runner.read(lifecycle_tx.read_pair_change, 1, 2) == {
+        "changed_at": NOW,
+        "event_id": 3,
+    }
 
 
 def test_log_change_without_events_only_records_the_pair(users, neo4j_settings):
-    assert users.write(lifecycle_tx.log_change, 1, 2, NOW, []) == []
-    assert users.read_events(0) == []
-    assert users.read(lifecycle_tx.read_pair_change, 2, 1) == {"changed_at": NOW, "event_id": None}
+    assert users.runner.write(lifecycle_tx.log_change, 1, 2, NOW, []) == []
+    assert users.events.read_events(0) == []
+    assert users.runner.read(lifecycle_tx.read_pair_change, 2, 1) == {
+        "changed_at": NOW,
+        "event_id": None,
+    }
     records, _, _ = users.driver.execute_query(
         "MATCH (log:EventLog) RETURN count(log) AS n", database_=neo4j_settings.neo4j_database
     )
@@ -154,12 +160,12 @@ def test_a_pairs_change_times_never_go_back(users):
     # that committed meanwhile; its event must not be older, or a mirror drops it as stale
     # (seen in the two-service e2e test: B kept a request that A had accepted).
     later, earlier = NOW + dt.timedelta(seconds=5), NOW
-    users.write(apply_change, 1, 2, Action.REQUEST, later)
-    outcome = users.write(apply_change, 2, 1, Action.ACCEPT, earlier)
+    users.runner.write(apply_change, 1, 2, Action.REQUEST, later)
+    outcome = users.runner.write(apply_change, 2, 1, Action.ACCEPT, earlier)
     assert outcome.changed
-    created = [event["created"] for event in users.read_events(0)]
+    created = [event["created"] for event in users.events.read_events(0)]
     assert created == [later, later]
-    assert users.read(lambda tx: lifecycle_tx.read_pair(tx, 1, 2))["changed_at"] == later
+    assert users.runner.read(lambda tx: lifecycle_tx.read_pair(tx, 1, 2))["changed_at"] == later
     # and a clock that moved on is used as it is
-    users.write(apply_change, 1, 2, Action.REMOVE, later + dt.timedelta(seconds=1))
-    assert users.read_events(0)[-1]["created"] == later + dt.timedelta(seconds=1)
+    users.runner.write(apply_change, 1, 2, Action.REMOVE, later + dt.timedelta(seconds=1))
+    assert users.events.read_events(0)[-1]["created"] == later + dt.timedelta(seconds=1)

@@ -58,4 +58,4 @@ def test_schema_bootstrap_is_idempotent(driver, neo4j_settings):
 
 
 def test_graph_layer_ping(graph):
-    assert graph.ping() is True
+    assert graph.health.ping() is True

@@ -13,7 +13,9 @@ from falcon import testing
 from service.api.app import create_app
 from service.graph import db
 from service.graph.errors import GraphUnavailable
-from service.graph.store import REQUIRED_INDEXES, Graph
+from service.graph.health import REQUIRED_INDEXES
+from service.graph.layer import open_graph
+from service.graph.runner import Tuning
 
 
 @pytest.fixture
@@ -23,16 +25,18 @@ def routing_graph(clean_db, neo4j_settings):
     assert uri.startswith("neo4j://")
     settings = dataclasses.replace(neo4j_settings, neo4j_uri=uri)
     with db.create_driver(settings) as driver:
-        yield Graph(driver, settings.neo4j_database, settings.query_timeout)
+        yield open_graph(
+            driver, settings.neo4j_database, Tuning(query_timeout=settings.query_timeout)
+        )
 
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_routing_driver_reads_its_own_write_through_bookmarks(routing_graph):
-    written = routing_graph.set_community_settings({"follow_enabled": True})
-    assert routing_graph.bookmarks.get_bookmarks()  # the write left a bookmark
-    assert routing_graph.get_community_settings() == written == {"follow_enabled": True}
+    written = routing_graph.community.set_community_settings({"follow_enabled": True})
+    assert routing_graph.runner.bookmarks.get_bookmarks()  # the write left a bookmark
+    assert routing_graph.community.get_community_settings() == written == {"follow_enabled": True}
 
 
 def test_reads_run_as_read_transactions(routing_graph):
@@ -41,11 +45,11 @@ def test_reads_run_as_read_transactions(routing_graph):
         return tx.run("CREATE (:Probe) RETURN 1 AS one").single()
 
     with pytest.raises(Exception, match="(?i)read"):
-        routing_graph._read(sneaky_write)
+        routing_graph.runner.read(sneaky_write)
 
 
 def test_every_required_index_is_online_after_init(graph):
-    states = graph.index_states()
+    states = graph.health.index_states()
     # One index or constraint per cypher/schema file, each named like its file.
     schema_files = {p.stem for p in (ROOT / "cypher" / "schema").glob("*.cypher")}
     assert set(states) == set(REQUIRED_INDEXES) == schema_files
@@ -72,7 +76,7 @@ def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
     client = testing.TestClient(app)
     try:
         first = client.simulate_get("/api/v2/user/1/connections/")
-        assert first.status_code == 503 and app.graph.breaker.is_open
+        assert first.status_code == 503 and app.graph.runner.breaker.is_open
         timings = []
         for _ in range(20):
             started = time.perf_counter()
@@ -82,7 +86,7 @@ def test_breaker_answers_503_fast_after_the_first_failure(neo4j_settings):
         # Target 100 ms (issue 13); generous here because the machine is shared.
         assert sorted(timings)[len(timings) // 2] < 0.1
         with pytest.raises(GraphUnavailable):
-            app.graph.ping()
+            app.graph.health.ping()
     finally:
         app.graph.close()
 
@@ -94,9 +98,9 @@ def test_warm_up_runs_every_read_of_the_api_and_recover_closes_the_breaker(
 
     with db.create_driver(neo4j_settings) as driver:
         breaker = CircuitBreaker(probe_interval=0.05)
-        graph = Graph(driver, neo4j_settings.neo4j_database, breaker=breaker)
-        breaker.recover = graph.recover
-        timings = graph.warm_up()
+        graph = open_graph(driver, neo4j_settings.neo4j_database, breaker=breaker)
+        breaker.recover = graph.runner.recover
+        timings = graph.runner.warm_up()
         assert {"index_states", "list_user_connections", "suggest_users", "find_viewer"} <= set(
             timings
         )
@@ -104,10 +108,10 @@ def test_warm_up_runs_every_read_of_the_api_and_recover_closes_the_breaker(
         # Opened by a failure seen elsewhere: the background probe pings, warms up, closes.
         breaker.record_failure(False, "connection reset")
         with pytest.raises(GraphUnavailable):
-            graph.ping()  # refused at once while open
+            graph.health.ping()  # refused at once while open
         deadline = time.monotonic() + 30
         while breaker.is_open and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not breaker.is_open
-        assert graph.ping() is True
+        assert graph.health.ping() is True
         breaker.stop()

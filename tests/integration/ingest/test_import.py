@@ -304,7 +304,8 @@ def test_the_api_lists_exactly_the_generated_connections(clean_db, neo4j_setting
 
     from service.api.app import create_app
     from service.domain.auth import mint_token
-    from service.graph.store import Graph
+    from service.graph.layer import open_graph
+    from service.graph.runner import Tuning
     from service.ingest.generate import generate_users, supernode_ids
 
     settings = dataclasses.replace(neo4j_settings, jwt_secret="round-trip-secret-0123456789abcdef")
@@ -321,7 +322,12 @@ def test_the_api_lists_exactly_the_generated_connections(clean_db, neo4j_setting
     hub = supernode_ids(SMALL)[0]
     ordinary = min(u for u in active if 3 <= len(neighbours[u]) <= 10)
     client = testing.TestClient(
-        create_app(settings, graph=Graph(clean_db, settings.neo4j_database, settings.query_timeout))
+        create_app(
+            settings,
+            graph=open_graph(
+                clean_db, settings.neo4j_database, Tuning(query_timeout=settings.query_timeout)
+            ),
+        )
     )
     headers = {"Authorization": "Bearer " + mint_token(ordinary, settings.jwt_secret)}
     for user_id in (hub, ordinary):

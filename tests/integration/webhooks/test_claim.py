@@ -27,7 +27,7 @@ def claimed(graph, event_id: int, from_id: int, to_id: int):
         claims.append(claim)
         return "ignored"
 
-    SyncStore(graph).apply(event_id, "test", 1.0, 1.0, change, [], (from_id, to_id))
+    SyncStore(graph.runner).apply(event_id, "test", 1.0, 1.0, change, [], (from_id, to_id))
     return claims[0].pair
 
 
@@ -38,7 +38,7 @@ def read_directly(graph, from_id: int, to_id: int) -> dict:
         last = lifecycle.read_pair_change(tx, from_id, to_id)
         return {"changed_at": last and last["changed_at"], **facts}
 
-    return graph.read(work)
+    return graph.runner.read(work)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def read_directly(graph, from_id: int, to_id: int) -> dict:
 )
 def test_the_claim_reads_the_pair_as_the_lifecycle_does(users, actions):
     for step, (actor, other, action) in enumerate(actions):
-        users.write(apply_change, actor, other, action, NOW + dt.timedelta(seconds=step))
+        users.runner.write(apply_change, actor, other, action, NOW + dt.timedelta(seconds=step))
     for event_id, (a, b) in enumerate([(1, 2), (2, 1)], start=1):
         assert claimed(users, event_id, a, b) == read_directly(users, a, b)
 
@@ -62,6 +62,6 @@ def test_the_claim_reads_the_pair_as_the_lifecycle_does(users, actions):
 def test_a_duplicate_reads_and_upserts_nothing(users):
     assert claimed(users, 7, 1, 2) is not None
     row = {"id": 3, "props": {"username": "late"}, "date_joined": None}
-    outcome = SyncStore(users).apply(7, "test", 1.0, 1.0, None, [row], (1, 3))
+    outcome = SyncStore(users.runner).apply(7, "test", 1.0, 1.0, None, [row], (1, 3))
     assert outcome == "duplicate"
-    assert users.read_pair_states(1, [3]) == {}  # user 3 was not created
+    assert users.users.read_pair_states(1, [3]) == {}  # user 3 was not created

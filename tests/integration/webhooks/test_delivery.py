@@ -49,7 +49,7 @@ def log_events(driver, database, events):
 @pytest.fixture
 def store(graph, clean_db, neo4j_settings):
     create_users(clean_db, neo4j_settings.neo4j_database, [user_props(i) for i in (1, 2, 3)])
-    return WebhookStore(graph)
+    return WebhookStore(graph.runner)
 
 
 def drain(worker, subscriber_id, limit=50):

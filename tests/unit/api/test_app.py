@@ -6,22 +6,7 @@ import falcon.testing
 
 from service.api.app import create_app
 from service.config import Settings
-
-
-class FakeGraph:
-    def __init__(self):
-        self.driver = SimpleNamespace(
-            closed=False, close=lambda: setattr(self.driver, "closed", True)
-        )
-
-    def ping(self):
-        return True
-
-    def close(self):
-        self.driver.close()
-
-    def index_states(self):
-        return {"user_id_unique": {"state": "ONLINE", "population": 100.0}}
+from tests.unit.fakes import FakeGraph
 
 
 def test_health_routes_and_json_404():

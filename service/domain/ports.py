@@ -1,0 +1,103 @@
+"""What the domain needs from the graph layer: one Protocol per DAO, and the bundle of them.
+
+Satisfied structurally by the real DAOs in `service.graph` (checked where `create_app` wires
+them) and by the one hand-written `tests/unit/fakes.FakeGraph`, which declares them: a fake
+that drifts from the contract fails the type checker, not production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+# The runner's own contract (graph/runner.py): the stores in graph/ are typed against it too.
+from service.graph.runner import Transactions
+
+
+class UserReads(Protocol):
+    """Users as a viewer sees them (graph/users.py)."""
+
+    def find_viewer(self, user_id: int) -> dict | None: ...
+
+    def find_user(self, user_id: int, viewer_id: int | None) -> dict: ...
+
+    def read_pair_states(self, viewer_id: int, ids: list[int]) -> dict[int, dict]: ...
+
+
+class ConnectionPageReads(Protocol):
+    """A user's connections, a page at a time (graph/connections.py)."""
+
+    def list_user_connections(
+        self, user_id: int, viewer_id: int | None, offset: int, limit: int
+    ) -> tuple[int, list[dict]]: ...
+
+
+class SuggestionReads(Protocol):
+    """Friend-of-friend suggestions (graph/suggestions.py)."""
+
+    def suggest_users(self, user_id: int, offset: int, limit: int) -> tuple[int, list[dict]]: ...
+
+
+class RequestReads(Protocol):
+    """Connection request lists (graph/requests.py)."""
+
+    def list_connection_requests(
+        self, user_id: int, direction: str, offset: int, limit: int
+    ) -> tuple[int, list[dict]]: ...
+
+
+class CommunityReads(Protocol):
+    """The stored community options (graph/community.py)."""
+
+    def get_community_settings(self) -> dict: ...
+
+
+class HealthReads(Protocol):
+    """What readiness asks (graph/health.py)."""
+
+    def ping(self) -> bool: ...
+
+    def index_states(self) -> dict[str, dict]: ...
+
+
+class SuggestionListStore(Protocol):
+    """The stored exact suggestion lists the refresh pass keeps (graph/suggestion_lists.py)."""
+
+    def find_heavy_users(self, min_degree: int) -> dict[int, int]: ...
+
+    def list_stored(self) -> dict[int, dt.datetime]: ...
+
+    def compute_top(self, user_id: int, top: int) -> list[dict[str, int]]: ...
+
+    def store(self, user_id: int, ranked: list[dict[str, int]], degree: int) -> None: ...
+
+    def drop(self, user_ids: list[int]) -> int: ...
+
+
+class GraphPorts(Protocol):
+    """The graph layer as the API's composition root hands it to the domain."""
+
+    @property
+    def runner(self) -> Transactions: ...
+
+    @property
+    def health(self) -> HealthReads: ...
+
+    @property
+    def users(self) -> UserReads: ...
+
+    @property
+    def connections(self) -> ConnectionPageReads: ...
+
+    @property
+    def suggestions(self) -> SuggestionReads: ...
+
+    @property
+    def requests(self) -> RequestReads: ...
+
+    @property
+    def community(self) -> CommunityReads: ...
+
+    def start_warm_up(self) -> None: ...
+
+    def close(self) -> None: ...
