@@ -13,6 +13,7 @@ from service.api import resources
 from service.api.errors import register_error_handlers
 from service.api.middleware import AllowedHostsMiddleware, ReadinessGate, RequestContextMiddleware
 from service.api.openapi import build_openapi
+from service.api.pagination import Pager
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
 from service.config import Settings
@@ -79,30 +80,13 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     if graph is None:
         graph = open_graph_layer(settings)
     service = ConnectionsService(graph, settings, CommunitySettings(graph.community, settings))
-    query_schema = ConnectionsQuerySchema(
-        default_limit=settings.default_limit, max_limit=settings.max_limit
-    )
     readiness = Readiness(graph.health, ttl=settings.readiness_cache_seconds)
-    # Everything that queries Neo4j; health, metrics and the OpenAPI document do not.
-    gated = (
-        resources.UserConnectionsResource,
-        resources.SuggestedUsersResource,
-        resources.ConnectionActionResource,
-        resources.MarkSeenResource,
-        resources.ConnectionStatusResource,
-        resources.IsConnectionResource,
-        resources.UserResource,
-        resources.ConnectionStatusesResource,
-        resources.ConnectionRequestsResource,
-        SelfCommunityWebhookResource,
-    )
-
     app = ConnectionsApp(
         cors_enable=False,
         middleware=[
             RequestContextMiddleware(),  # first: every response, a refused one too, is logged
             AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
-            ReadinessGate(readiness, gated),
+            ReadinessGate(readiness, GATED),
         ],
     )
     app.req_options.strip_url_path_trailing_slash = False
@@ -113,45 +97,11 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = handler
     register_error_handlers(app)
 
-    connections = resources.UserConnectionsResource(service, query_schema, settings.trust_forwarded)
-    # The trailing slash is canonical (as in SelfCommunity); the bare form answers the same.
-    app.add_route("/api/v2/user/{user_id:user_id}/connections/", connections)
-    app.add_route("/api/v2/user/{user_id:user_id}/connections", connections)
-    suggestions = resources.SuggestedUsersResource(service, query_schema, settings.trust_forwarded)
-    app.add_route("/api/v2/suggestion/user/", suggestions)
-    app.add_route("/api/v2/suggestion/user", suggestions)
-    for action in (
-        Action.REQUEST,
-        Action.ACCEPT,
-        Action.REJECT,
-        Action.CANCEL_REJECT,
-        Action.CANCEL_REQUEST,
-        Action.REMOVE,
-    ):
-        _add_routes(
-            app,
-            f"/api/v2/user/{{user_id:user_id}}/connection/{action.value}/",
-            resources.ConnectionActionResource(service, action),
-        )
-    per_user = {
-        "connection_requests/mark_seen/": resources.MarkSeenResource(service),
-        "connection_status/": resources.ConnectionStatusResource(service),
-        "is_connection/": resources.IsConnectionResource(service),
-        "": resources.UserResource(service),
-    }
-    for tail, resource in per_user.items():
-        _add_routes(app, f"/api/v2/user/{{user_id:user_id}}/{tail}", resource)
-    _add_routes(
-        app, "/api/v2/user/connection/statuses/", resources.ConnectionStatusesResource(service)
+    query_schema = ConnectionsQuerySchema(
+        default_limit=settings.default_limit, max_limit=settings.max_limit
     )
-    for tail, direction in (("requests/", "received"), ("requests_sent/", "sent")):
-        _add_routes(
-            app,
-            f"/api/v2/user/connection/{tail}",
-            resources.ConnectionRequestsResource(
-                service, query_schema, settings.trust_forwarded, direction
-            ),
-        )
+    for path, resource in api_routes(service, Pager(query_schema, settings.trust_forwarded)):
+        _add_routes(app, path, resource)
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
     app.add_route("/health/live", resources.LiveResource())
     if settings.selfcommunity_webhook_secret:
@@ -161,9 +111,60 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
             settings.selfcommunity_webhook_secret,
             settings.selfcommunity_webhook_tolerance,
         )
-        webhook = SelfCommunityWebhookResource(receiver)
-        _add_routes(app, "/webhooks/selfcommunity/", webhook)
+        _add_routes(app, "/webhooks/selfcommunity/", SelfCommunityWebhookResource(receiver))
     app.add_route("/health/ready", resources.ReadyResource(readiness))
     app.add_route("/metrics", resources.MetricsResource(metrics.render))
     app.graph = graph
     return app
+
+
+# Everything that queries Neo4j; health, metrics and the OpenAPI document do not.
+GATED = (
+    resources.UserConnectionsResource,
+    resources.SuggestedUsersResource,
+    resources.ConnectionActionResource,
+    resources.MarkSeenResource,
+    resources.ConnectionStatusResource,
+    resources.IsConnectionResource,
+    resources.UserResource,
+    resources.ConnectionStatusesResource,
+    resources.ConnectionRequestsResource,
+    SelfCommunityWebhookResource,
+)
+# The lifecycle actions that are a POST to `user/{id}/connection/<action>/`.
+ACTION_ROUTES = (
+    Action.REQUEST,
+    Action.ACCEPT,
+    Action.REJECT,
+    Action.CANCEL_REJECT,
+    Action.CANCEL_REQUEST,
+    Action.REMOVE,
+)
+
+
+def api_routes(service: ConnectionsService, pager: Pager) -> list[tuple[str, object]]:
+    """The API's routes (path, resource), in the order they are added."""
+    user = "/api/v2/user/{user_id:user_id}/"
+    routes: list[tuple[str, object]] = [
+        (f"{user}connections/", resources.UserConnectionsResource(service, pager)),
+        ("/api/v2/suggestion/user/", resources.SuggestedUsersResource(service, pager)),
+    ]
+    routes += [
+        (f"{user}connection/{action.value}/", resources.ConnectionActionResource(service, action))
+        for action in ACTION_ROUTES
+    ]
+    routes += [
+        (f"{user}connection_requests/mark_seen/", resources.MarkSeenResource(service)),
+        (f"{user}connection_status/", resources.ConnectionStatusResource(service)),
+        (f"{user}is_connection/", resources.IsConnectionResource(service)),
+        (user, resources.UserResource(service)),
+        ("/api/v2/user/connection/statuses/", resources.ConnectionStatusesResource(service)),
+    ]
+    routes += [
+        (
+            f"/api/v2/user/connection/{tail}",
+            resources.ConnectionRequestsResource(service, pager, direction),
+        )
+        for tail, direction in (("requests/", "received"), ("requests_sent/", "sent"))
+    ]
+    return routes

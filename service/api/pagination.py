@@ -1,8 +1,12 @@
-"""Django REST framework's LimitOffsetPagination envelope, link for link."""
+"""Django REST framework's LimitOffsetPagination envelope, link for link, and the `Pager`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib import parse
+
+import falcon
+from marshmallow import Schema
 
 
 def replace_query_param(url: str, key: str, value: object) -> str:
@@ -49,3 +53,32 @@ def paginate(url: str, count: int, offset: int, limit: int, results: list) -> di
         "previous": previous_link(url, offset, limit),
         "results": results,
     }
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page a request asks for, and the absolute URL its links are built from."""
+
+    url: str
+    offset: int
+    limit: int
+
+    def envelope(self, count: int, results: list) -> dict:
+        """DRF's `{count, next, previous, results}` for this page."""
+        return paginate(self.url, count, self.offset, self.limit, results)
+
+
+class Pager:
+    """A paged endpoint's `limit`/`offset` (validated by the query schema: 400 naming the
+    parameter) and the URL of its links, one helper for every list."""
+
+    def __init__(self, query_schema: Schema, trust_forwarded: bool):
+        self.query_schema = query_schema
+        self.trust_forwarded = trust_forwarded
+
+    def page(self, req: falcon.Request) -> Page:
+        """The page `req` asks for; ValidationError when `limit` or `offset` will not do."""
+        params = self.query_schema.load(req.params)
+        # Links are absolute, like Django's build_absolute_uri(); proxy headers only when trusted.
+        url = req.forwarded_uri if self.trust_forwarded else req.uri
+        return Page(url, params["offset"], params["limit"])

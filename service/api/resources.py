@@ -1,11 +1,17 @@
-"""Falcon resources: thin HTTP entry points over the service layer."""
+"""Falcon resources: thin HTTP entry points over the service layer.
+
+Each guarded responder names its access rule (`@requires`, api/auth.py): it starts with
+`req.context.viewer` set; a paged one takes its page from the one `Pager`.
+"""
 
 from __future__ import annotations
 
 import falcon
 
-from service.api.pagination import paginate
-from service.api.schemas import ConnectionsQuerySchema, ConnectionStatusesBodySchema
+from service.api.auth import requires
+from service.api.pagination import Pager
+from service.api.schemas import ConnectionStatusesBodySchema
+from service.domain.connections import Access
 from service.domain.errors import InvalidBody
 from service.domain.lifecycle import Action
 from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_dumper
@@ -45,40 +51,33 @@ class MetricsResource:
 class UserConnectionsResource:
     """`GET /api/v2/user/{id}/connections/`: one page of a user's connections."""
 
-    def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
+    def __init__(self, service, pager: Pager):
         self.service = service
-        self.query_schema = query_schema
+        self.pager = pager
         self.dump_users = compile_dumper(UserSchema())
-        self.trust_forwarded = trust_forwarded
 
+    @requires(Access.CONNECTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        self.service.check_access(viewer)
-        params = self.query_schema.load(req.params)
+        page = self.pager.page(req)
         count, users = self.service.list_connections(
-            user_id, viewer, params["offset"], params["limit"]
+            user_id, req.context.viewer, page.offset, page.limit
         )
-        # Links are absolute, like Django's build_absolute_uri(); proxy headers only when trusted.
-        url = req.forwarded_uri if self.trust_forwarded else req.uri
-        resp.media = paginate(url, count, params["offset"], params["limit"], self.dump_users(users))
+        resp.media = page.envelope(count, self.dump_users(users))
 
 
 class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
 
-    def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
+    def __init__(self, service, pager: Pager):
         self.service = service
-        self.query_schema = query_schema
+        self.pager = pager
         self.dump_users = compile_dumper(UserSchema())
-        self.trust_forwarded = trust_forwarded
 
+    @requires(Access.SUGGESTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        self.service.check_suggestion_access(viewer)
-        params = self.query_schema.load(req.params)
-        count, users = self.service.suggest_users(viewer, params["offset"], params["limit"])
-        url = req.forwarded_uri if self.trust_forwarded else req.uri
-        resp.media = paginate(url, count, params["offset"], params["limit"], self.dump_users(users))
+        page = self.pager.page(req)
+        count, users = self.service.suggest_users(req.context.viewer, page.offset, page.limit)
+        resp.media = page.envelope(count, self.dump_users(users))
 
 
 class ConnectionActionResource:
@@ -88,11 +87,10 @@ class ConnectionActionResource:
         self.service = service
         self.action = action
 
+    @requires(Access.LIFECYCLE)
     def on_post(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
         # No body is needed; whatever the SDK sends (form-encoded or nothing) is ignored.
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        viewer = self.service.check_lifecycle_access(viewer)
-        status = self.service.change_connection(viewer, user_id, self.action)
+        status = self.service.change_connection(req.context.viewer, user_id, self.action)
         resp.media = {"connection_status": status}
 
 
@@ -102,10 +100,9 @@ class MarkSeenResource:
     def __init__(self, service):
         self.service = service
 
+    @requires(Access.LIFECYCLE)
     def on_post(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        viewer = self.service.check_lifecycle_access(viewer)
-        self.service.change_connection(viewer, user_id, Action.MARK_SEEN)
+        self.service.change_connection(req.context.viewer, user_id, Action.MARK_SEEN)
         resp.status = falcon.HTTP_204
 
 
@@ -115,11 +112,10 @@ class ConnectionStatusResource:
     def __init__(self, service):
         self.service = service
 
+    @requires(Access.SIGNED_IN)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.service.require_viewer(
-            self.service.authenticate(req.get_header("Authorization"))
-        )
-        resp.media = {"connection_status": self.service.connection_status(viewer, user_id)}
+        status = self.service.connection_status(req.context.viewer, user_id)
+        resp.media = {"connection_status": status}
 
 
 class IsConnectionResource:
@@ -128,11 +124,9 @@ class IsConnectionResource:
     def __init__(self, service):
         self.service = service
 
+    @requires(Access.SIGNED_IN)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.service.require_viewer(
-            self.service.authenticate(req.get_header("Authorization"))
-        )
-        status = self.service.connection_status(viewer, user_id)
+        status = self.service.connection_status(req.context.viewer, user_id)
         resp.media = {"is_connection": status == "connected"}
 
 
@@ -143,42 +137,32 @@ class ConnectionStatusesResource:
         self.service = service
         self.body_schema = ConnectionStatusesBodySchema()
 
+    @requires(Access.SIGNED_IN)
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.service.require_viewer(
-            self.service.authenticate(req.get_header("Authorization"))
-        )
         media = req.get_media(default_when_empty={})
         if not isinstance(media, dict):
             raise InvalidBody({"users": ['The body must be an object: {"users": [ids]}.']})
         body = self.body_schema.load(media)
-        resp.media = {
-            "connection_statuses": self.service.connection_statuses(viewer, body["users"])
-        }
+        statuses = self.service.connection_statuses(req.context.viewer, body["users"])
+        resp.media = {"connection_statuses": statuses}
 
 
 class ConnectionRequestsResource:
     """`GET /api/v2/user/connection/requests/` (received) and `requests_sent/` (sent)."""
 
-    def __init__(
-        self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool, direction: str
-    ):
+    def __init__(self, service, pager: Pager, direction: str):
         self.service = service
-        self.query_schema = query_schema
-        self.trust_forwarded = trust_forwarded
+        self.pager = pager
         self.direction = direction
         self.schema = ConnectionRequestSchema(many=True)
 
+    @requires(Access.LIFECYCLE)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        viewer = self.service.check_lifecycle_access(viewer)
-        params = self.query_schema.load(req.params)
+        page = self.pager.page(req)
         count, items = self.service.list_connection_requests(
-            viewer, self.direction, params["offset"], params["limit"]
+            req.context.viewer, self.direction, page.offset, page.limit
         )
-        url = req.forwarded_uri if self.trust_forwarded else req.uri
-        resp.media = paginate(
-            url, count, params["offset"], params["limit"], self.schema.dump(items)
-        )
+        resp.media = page.envelope(count, self.schema.dump(items))
 
 
 class UserResource:
@@ -188,10 +172,9 @@ class UserResource:
         self.service = service
         self.dump_users = compile_dumper(UserSchema())
 
+    @requires(Access.PROFILE)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.service.authenticate(req.get_header("Authorization"))
-        self.service.check_profile_access(viewer)
-        resp.media = self.dump_users([self.service.get_user(user_id, viewer)])[0]
+        resp.media = self.dump_users([self.service.get_user(user_id, req.context.viewer)])[0]
 
 
 class OpenApiResource:

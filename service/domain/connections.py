@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from service.config import Settings
 from service.domain import auth
@@ -25,6 +26,16 @@ class Viewer:
 
     user_id: int
     is_staff: bool
+
+
+class Access(Enum):
+    """Who may call an endpoint: each names one of the community's access rules below."""
+
+    CONNECTIONS = "connections"  # a user's connections: not in follow mode; anonymous if open
+    PROFILE = "profile"  # a user's profile: anonymous if content is open, in either mode
+    SUGGESTIONS = "suggestions"  # a signed-in user, not in follow mode
+    LIFECYCLE = "lifecycle"  # writes and request lists: a signed-in user, not in follow mode
+    SIGNED_IN = "signed_in"  # a signed-in user, in either mode
 
 
 class ConnectionsService:
@@ -58,6 +69,24 @@ class ConnectionsService:
         if found is None:
             raise NotAuthenticated("Token user is not an active user.")
         return Viewer(user_id=user_id, is_staff=found["is_staff"])
+
+    def admit(self, authorization: str | None, access: Access) -> Viewer | None:
+        """The viewer the Authorization header names, once `access` lets them in (401/403).
+
+        The token is checked first (a bad one is 401 whatever the rule), then the rule.
+        """
+        viewer = self.authenticate(authorization)
+        if access is Access.CONNECTIONS:
+            self.check_access(viewer)
+        elif access is Access.PROFILE:
+            self.check_profile_access(viewer)
+        elif access is Access.SUGGESTIONS:
+            self.check_suggestion_access(viewer)
+        elif access is Access.LIFECYCLE:
+            viewer = self.check_lifecycle_access(viewer)
+        else:
+            viewer = self.require_viewer(viewer)
+        return viewer
 
     def check_access(self, viewer: Viewer | None) -> None:
         """Apply `follow_enabled` (403) and `content_availability` (401 for anonymous)."""
