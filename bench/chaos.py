@@ -1,9 +1,9 @@
 """Chaos measurements and the soak: SIGKILL Neo4j and gunicorn workers under load, then judge.
 
-    python bench/chaos.py crash    [--record]   kill -9 Neo4j under load: fail-fast latency,
+    python -m bench.chaos crash    [--record]   kill -9 Neo4j under load: fail-fast latency,
                                                 recovery time, indexes ONLINE without rebuild
-    python bench/chaos.py restarts [--record]   kill -HUP (rolling restart) and SIGTERM under load
-    python bench/chaos.py soak     [--record]   SOAK_SECONDS (default 1200) of mixed load while
+    python -m bench.chaos restarts [--record]   kill -HUP (rolling restart) and SIGTERM under load
+    python -m bench.chaos soak     [--record]   SOAK_SECONDS (default 1200) of mixed load while
                                                 Neo4j and workers are SIGKILLed at random
 
 Everything runs against a throwaway managed instance (`chaos`, ports CHAOS_BOLT_PORT /
@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
-import http.client
 import json
 import os
-import platform
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,22 +27,23 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.toolkit import ROOT
+from bench.toolkit.http import call
+from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.results import json_block, record
+from bench.toolkit.stats import percentile
+from service.config import Neo4jServerSettings, Settings
+from service.domain import auth
+from service.graph import db
+from service.graph.events import EventLog
+from service.graph.health import Health
+from service.graph.runner import Runner, Tuning
+from service.graph.webhooks import WebhookStore
+from service.ingest.generate import GeneratorConfig
+from service.ingest.importing import Importer
+from service.ingest.loading import load_generated
+from service.ops.neo4j_server import LocalNeo4j
 
-from service.config import Neo4jServerSettings, Settings  # noqa: E402
-from service.domain import auth  # noqa: E402
-from service.graph import db  # noqa: E402
-from service.graph.events import EventLog  # noqa: E402
-from service.graph.health import Health  # noqa: E402
-from service.graph.runner import Runner, Tuning  # noqa: E402
-from service.graph.webhooks import WebhookStore  # noqa: E402
-from service.ingest.generate import GeneratorConfig  # noqa: E402
-from service.ingest.importing import Importer  # noqa: E402
-from service.ingest.loading import load_generated  # noqa: E402
-from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
-
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECRET = "chaos-secret-0123456789abcdef0123456789"
 # CHAOS_USERS sizes it (default 2,000; 300k+ relationships load with neo4j-admin, as `generate`).
 _USERS = int(os.environ.get("CHAOS_USERS", "2000"))
@@ -167,133 +163,33 @@ class Neo4jUnderTest:
 # -- gunicorn ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """The service under gunicorn (service/ops/gunicorn_conf.py) against the chaos Neo4j."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        workers: int = 2,
-        log_path: Path | None = None,
-        worker_class: str | None = None,
-    ):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.metrics_dir = tempfile.mkdtemp(prefix="chaos-metrics-")
-        self.log_path = log_path or Path(tempfile.mkstemp(prefix="chaos-gunicorn-")[1])
-        self.env = {
-            **os.environ,
-            "NEO4J_URI": settings.neo4j_uri,
-            "NEO4J_PASSWORD": settings.neo4j_password,
-            "NEO4J_DATABASE": settings.neo4j_database,
-            "JWT_SECRET": SECRET,
-            "BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": str(workers),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PROMETHEUS_MULTIPROC_DIR": self.metrics_dir,
-        }
-        if worker_class:  # else service/ops/gunicorn_conf.py's default
-            self.env["GUNICORN_WORKER_CLASS"] = worker_class
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        with open(self.log_path, "ab") as out:
-            self.proc = subprocess.Popen(
-                [
-                    str(gunicorn),
-                    "-c",
-                    "service/ops/gunicorn_conf.py",
-                    "service.api.app:create_app()",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if call(self.base, "GET", "/health/ready")[0] == 200:
-                break
-            time.sleep(0.2)
-        else:
-            self.stop()
-            raise RuntimeError(f"gunicorn did not become ready; see {self.log_path}")
-        # Each worker warms the API's queries up at start, off the request path
-        # (gunicorn_conf.post_worker_init); wait until the load's paths answer without a 5xx
-        # (the token's user may be inactive in the generated community: 401 is an answer).
-        token = auth.mint_token(1, SECRET, ttl_seconds=600)
-        for path in ("/api/v2/user/1/connections/", "/api/v2/suggestion/user/"):
-            headers = {"Authorization": f"Bearer {token}"}
-            while not _answered(call(self.base, "GET", path + "?limit=50", headers)[0]):
-                if time.monotonic() > deadline:
-                    self.stop()  # the caller's teardown never runs for a failed start
-                    raise RuntimeError(f"{path} answered no non-5xx in {timeout}s; {self.log_path}")
-                time.sleep(0.2)
-
-    def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return [int(p) for p in children.read_text().split()] if children.exists() else []
-
-    def kill_worker(self) -> int:
-        pid = random.choice(self.worker_pids())
-        os.kill(pid, signal.SIGKILL)
-        return pid
-
-    def hup(self) -> None:
-        self.proc.send_signal(signal.SIGHUP)
-
-    def stop(self, timeout: float = 30) -> int:
-        if self.proc is None or self.proc.poll() is not None:
-            return self.proc.returncode if self.proc else 0
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return self.proc.wait()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def _answered(outcome) -> bool:
-    return isinstance(outcome, int) and outcome < 500
-
-
-def call(base: str, method: str, path: str, headers: dict | None = None, timeout: float = 30):
-    """(status or error kind, seconds). Error kinds: refused, reset, timeout, error."""
-    host, port = base.removeprefix("http://").split(":")
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request(method, path, headers=headers or {})
-        resp = conn.getresponse()
-        resp.read()
-        outcome: int | str = resp.status
-    except ConnectionRefusedError:
-        outcome = "refused"
-    # IncompleteRead: the worker died mid-body (a SIGKILL); uncaught, it ended a load thread
-    except (
-        ConnectionResetError,
-        http.client.RemoteDisconnected,
-        http.client.IncompleteRead,
-        BrokenPipeError,
-    ):
-        outcome = "reset"
-    except TimeoutError:
-        outcome = "timeout"
-    except OSError as exc:
-        outcome = f"error:{type(exc).__name__}"
-    finally:
-        conn.close()
-    return outcome, time.perf_counter() - started
+def chaos_gunicorn(
+    settings: Settings,
+    workers: int = 2,
+    log_path: Path | None = None,
+    worker_class: str | None = None,
+) -> Gunicorn:
+    """The service under gunicorn against the chaos Neo4j, returned once the load's paths
+    answer below 500 (the token's user may be inactive in the generated community: 401 is an
+    answer)."""
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "NEO4J_DATABASE": settings.neo4j_database,
+        "JWT_SECRET": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="chaos-metrics-"),
+    }
+    token = auth.mint_token(1, SECRET, ttl_seconds=600)
+    return Gunicorn(
+        env,
+        workers=workers,
+        worker_class=worker_class,
+        log_path=log_path,
+        warm_paths=("/api/v2/user/1/connections/?limit=50", "/api/v2/suggestion/user/?limit=50"),
+        warm_headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 # -- load ----------------------------------------------------------------------------------
@@ -339,7 +235,8 @@ class Load:
                 headers = {"Authorization": f"Bearer {self.tokens[viewer]}"}
             method = "GET"
         started = time.monotonic()
-        outcome, seconds = call(self.base, method, path, headers)
+        reply = call(self.base + path, method, headers)
+        outcome, seconds = reply.outcome, reply.seconds
         if self.writes is not None and kind.startswith("write"):
             self.writes.record(index, outcome)
         with self._lock:
@@ -523,9 +420,9 @@ class WebhookChain:
 def write_phase_available(base: str) -> tuple[bool, str]:
     """The issue-10 endpoints answer (anything but 404/405)?"""
     token = auth.mint_token(1, SECRET, ttl_seconds=60)
-    outcome, _ = call(
-        base, "POST", WRITE_PATHS["request"].format(other=2), {"Authorization": f"Bearer {token}"}
-    )
+    outcome = call(
+        base + WRITE_PATHS["request"].format(other=2), "POST", {"Authorization": f"Bearer {token}"}
+    ).outcome
     if outcome in (404, 405):
         return (
             False,
@@ -616,13 +513,6 @@ def last_503_after(samples: list[Sample], outages: list[Outage]) -> list[float]:
         )
         figures.append(round(last - outage.answered, 1) if last is not None else 0.0)
     return figures
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def summarize(samples: list[Sample], t0: float) -> dict:
@@ -841,19 +731,6 @@ def scenario_soak(
 # -- entry point ---------------------------------------------------------------------------
 
 
-def record(title: str, figures: dict, command: str) -> None:
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores"
-    # A bad run can have tens of thousands of violations: keep the first ones and the count.
-    figures = {
-        k: v[:20] + [f"... {len(v)} in all"] if isinstance(v, list) and len(v) > 20 else v
-        for k, v in figures.items()
-    }
-    body = json.dumps(figures, indent=2, default=str)
-    with RESULTS.open("a") as out:
-        out.write(f"\n### {title} ({when}, {machine})\n\n`{command}`\n\n```json\n{body}\n```\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=["crash", "restarts", "soak"])
@@ -865,7 +742,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     neo = Neo4jUnderTest(chaos_server_settings())
     figures = {"setup": neo.start_and_load()}
-    app = Gunicorn(neo.settings)
+    app = chaos_gunicorn(neo.settings)
     app.start()
     try:
         if args.scenario == "crash":
@@ -883,8 +760,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         record(
             f"chaos: {args.scenario}",
-            figures,
-            "python bench/chaos.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.chaos " + " ".join(argv or sys.argv[1:]),
+            json_block(figures),
         )
     failed = figures.get("violations") or figures.get("writes_missing")
     return 1 if failed or figures.get("webhooks_ok") is False else 0

@@ -2,7 +2,7 @@
 and the count query versus degree — through the graph layer (what the endpoint runs, minus HTTP)
 and through HTTP against gunicorn, medians of repeated requests, in the `bench` instance.
 
-    .venv/bin/python bench/cost_curves.py [--repeat 15] [--record]
+    .venv/bin/python -m bench.cost_curves [--repeat 15] [--record]
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import statistics
 import sys
 import time
 
-from common import gunicorn, record
-from dataset import DEGREES, bench_settings, ensure_ladder, hub_id
-
+from bench.common import quiet_gunicorn
+from bench.dataset import DEGREES, bench_settings, ensure_ladder, hub_id
+from bench.toolkit.results import record
 from service.graph import cypher, db
 from service.graph.connections import ConnectionPages
 from service.graph.runner import Runner, Tuning
@@ -73,7 +73,8 @@ def main(argv=None) -> int:
         "|---|---|---|---|",
     ]
     by_degree = {}
-    with gunicorn("service.api.app:create_app()", 8103, 1, env) as base:
+    with quiet_gunicorn("service.api.app:create_app()", 1, env) as app:
+        base = app.base
         for degree in DEGREES:
             user = hub_id(degree)
             page = median_ms(
@@ -122,7 +123,7 @@ def main(argv=None) -> int:
     if args.record:
         record(
             "Cost curves",
-            "python bench/cost_curves.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.cost_curves " + " ".join(argv or sys.argv[1:]),
             f"Data: degree ladder (hubs with {', '.join(f'{d:,}' for d in DEGREES)} connections), "
             f"bench instance; medians of {args.repeat} sequential requests, 1 gunicorn worker.\n\n"
             + body,

@@ -13,8 +13,6 @@ import os
 import sys
 import time
 
-from common import ROOT  # noqa: F401  (puts the project on sys.path)
-
 from service.config import Neo4jServerSettings, Settings
 from service.graph import cypher, db
 from service.ops.neo4j_server import LocalNeo4j

@@ -7,7 +7,7 @@ for median-degree, p99-degree and supernode users; HTTP throughput with wrk at 2
 connections for the endpoint as it is (gthread + keep-alive), the same code under sync workers,
 and main's code (the baseline tree, `git archive main`), in rotating order.
 
-    .venv/bin/python bench/deep.py [--record] [--seconds 8] [--rounds 2] [--baseline-ref main]
+    .venv/bin/python -m bench.deep [--record] [--seconds 8] [--rounds 2] [--baseline-ref main]
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, record
-from harness import _percentile, run
-
+from bench.toolkit import ROOT
+from bench.toolkit.harness import run
+from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
 from service.config import Neo4jServerSettings, Settings
 from service.domain.connections import ConnectionsService, Viewer
 from service.domain.lifecycle import Action
@@ -163,7 +164,7 @@ def timed(call, repeat: int) -> tuple[float, float]:
         call(i)
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
-    return statistics.median(latencies), _percentile(latencies, 0.99)
+    return statistics.median(latencies), percentile(latencies, 0.99)
 
 
 def scenarios(graph: GraphLayer, degree: dict, suggestion_count: dict) -> dict:
@@ -288,7 +289,7 @@ def write_latencies(
     result = {}
     for label, values in times.items():
         values.sort()
-        result[label] = (statistics.median(values), _percentile(values, 0.99))
+        result[label] = (statistics.median(values), percentile(values, 0.99))
     return result
 
 
@@ -490,7 +491,7 @@ def main() -> int:
     if args.record:
         # `make bench-deep` runs it with --record alone; say so when other options were given
         options = [a for a in sys.argv[1:] if a != "--record"]
-        command = " ".join(["python bench/deep.py --record", *options]) if options else None
+        command = " ".join(["python -m bench.deep --record", *options]) if options else None
         record("Deep graph (1M users / 10M connections)", command or "make bench-deep", body)
     return 0
 

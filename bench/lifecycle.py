@@ -12,7 +12,7 @@ reader sees; RW/RR is the part due to the writes themselves rather than to W mor
 Rounds rotate the order; medians are reported, as ratios within one run (the machines are shared
 and noisy).
 
-    .venv/bin/python bench/lifecycle.py --readers 2 --writers 2 --seconds 10 --rounds 3 [--record]
+    .venv/bin/python -m bench.lifecycle --readers 2 --writers 2 --seconds 10 --rounds 3 [--record]
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ import json
 import multiprocessing as mp
 import os
 import random
-import socket
 import sys
 from functools import partial
 
-from common import gunicorn, record, sample_users
-from harness import median_of, run
-
+from bench.common import quiet_gunicorn, sample_users
+from bench.toolkit.harness import median_of, run
+from bench.toolkit.results import record
 from service.config import Neo4jServerSettings, Settings
 from service.domain.auth import mint_token
 from service.ingest.loading import ensure_demo
@@ -54,12 +53,6 @@ def lifecycle_settings() -> Settings:
     settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
     ensure_demo(settings, progress=False)
     return settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _request(base: str, method: str, path: str, token: str):
@@ -134,7 +127,8 @@ def main(argv=None) -> int:
     }
     measured: dict[str, list] = {"alone": [], "during writes": [], "writes": [], "control": []}
     ctx = mp.get_context("fork")
-    with gunicorn("service.api.app:create_app()", free_port(), args.workers, env) as base:
+    with quiet_gunicorn("service.api.app:create_app()", args.workers, env) as app:
+        base = app.base
         reader = partial(read_call, base, user_ids, tokens)
         writer = partial(write_call, base, tokens)
         background = {"during writes": ("writes", writer), "control": ("extra reads", reader)}
@@ -189,7 +183,7 @@ def main(argv=None) -> int:
     if args.record:
         record(
             "Lifecycle writes and the read path",
-            "python bench/lifecycle.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.lifecycle " + " ".join(argv or sys.argv[1:]),
             f"Data: the demo community (3,000 users, instance bench-lifecycle); readers: {args.readers} processes "
             f"GETting authenticated first pages (limit 20) of random users; writers: "
             f"{args.writers} processes POSTing request -> accept -> remove cycles between random "

@@ -4,7 +4,7 @@ All three run in one invocation, at the same concurrency (P client processes) an
 (P gunicorn workers for b and c; P driver processes for a), interleaved over several rounds so
 machine noise hits them alike. Reports medians and the ratios (c)/(a) and (c)/(b) in throughput.
 
-    .venv/bin/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 [--record]
+    .venv/bin/python -m bench.overhead --processes 2 --seconds 10 --rounds 3 [--record]
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import random
 import sys
 from functools import partial
 
-from common import gunicorn, record
-from dataset import bench_settings, ensure_community
-from harness import median_of, run
-
+from bench.common import quiet_gunicorn
+from bench.dataset import bench_settings, ensure_community
+from bench.toolkit.harness import median_of, run
+from bench.toolkit.results import record
 from service.graph import cypher, db
 
 LIMIT = 20
@@ -78,13 +78,13 @@ def main(argv=None) -> int:
     P = args.processes
     env = {"NEO4J_URI": cfg.neo4j_uri, "NEO4J_PASSWORD": cfg.neo4j_password}
     with (
-        gunicorn("bench.bare_app:create_bare_app()", 8101, P) as bare,
-        gunicorn("service.api.app:create_app()", 8102, P, env) as real,
+        quiet_gunicorn("bench.bare_app:create_bare_app()", P) as bare_app,
+        quiet_gunicorn("service.api.app:create_app()", P, env) as real_app,
     ):
         variants = [
             ("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
-            ("b", "(b) bare falcon", partial(http_call, bare, user_ids)),
-            ("c", "(c) endpoint", partial(http_call, real, user_ids)),
+            ("b", "(b) bare falcon", partial(http_call, bare_app.base, user_ids)),
+            ("c", "(c) endpoint", partial(http_call, real_app.base, user_ids)),
         ]
         for _, name, factory in variants:  # warm caches, plans and pools; not measured
             run(name, factory, processes=P, seconds=min(args.seconds, 5))
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     if args.record:
         record(
             "Overhead vs ceiling",
-            "python bench/overhead.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.overhead " + " ".join(argv or sys.argv[1:]),
             f"Data: bench community (20k generated users), {len(user_ids)} sampled users with "
             f"connections, anonymous first page, limit {LIMIT}; "
             f"P={P}; a warm-up of each variant, then {args.rounds} rounds x {args.seconds}s "

@@ -11,7 +11,7 @@ the endpoint over HTTP (wrk, sync and gthread workers) in the same rotation; and
 time goes, one client at a time: PostgreSQL's query, our graph layer, an empty Bolt transaction,
 the whole app in-process (no HTTP), then HTTP with keep-alive and with Connection: close.
 
-    .venv/bin/python bench/peer.py [--record] [--seconds 8] [--rounds 3]
+    .venv/bin/python -m bench.peer [--record] [--seconds 8] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ import time
 from pathlib import Path
 
 import psycopg
-from common import ROOT, record
-from deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
 from falcon import testing
-from harness import _percentile, run
 from neo4j import READ_ACCESS, Query
 
+from bench.deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
+from bench.toolkit import ROOT
+from bench.toolkit.harness import run
+from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
 from service.api.app import create_app
 from service.graph import cypher, db
 from service.graph.connections import ConnectionPages
@@ -208,7 +210,7 @@ def timed(call, items, repeat) -> tuple[float, float]:
         call(items[i % len(items)])
         lat.append((time.perf_counter() - t0) * 1000)
     lat.sort()
-    return statistics.median(lat), _percentile(lat, 0.99)
+    return statistics.median(lat), percentile(lat, 0.99)
 
 
 def main() -> int:
@@ -354,7 +356,7 @@ def main() -> int:
     print(body)
     if args.record:
         command = (
-            ".venv/bin/python bench/peer.py --throughput-only --record"
+            ".venv/bin/python -m bench.peer --throughput-only --record"
             if args.throughput_only
             else "make bench-peer"
         )

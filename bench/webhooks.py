@@ -10,9 +10,9 @@ Two throwaway managed Neo4j instances (`whbench-a`, `whbench-b`, on BENCH_BOLT_P
 2. A serves the lifecycle API and runs the delivery worker, subscribed to B; random lifecycle
    actions hit A at a steady pace; lag = B's `received_at` minus A's event `created`.
 
-    python bench/webhooks.py --seconds 10 --actions 300 --record
+    python -m bench.webhooks --seconds 10 --actions 300 --record
     git worktree add /tmp/wt-main main
-    python bench/webhooks.py --rate 20 --rate 40 --compare /tmp/wt-main --record
+    python -m bench.webhooks --rate 20 --rate 40 --compare /tmp/wt-main --record
 """
 
 from __future__ import annotations
@@ -30,20 +30,20 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench import harness  # noqa: E402
-from bench.common import record  # noqa: E402
-from service.config import Neo4jServerSettings, Settings  # noqa: E402
-from service.domain import auth  # noqa: E402
-from service.domain.users import stored_user  # noqa: E402
-from service.graph import cypher, db  # noqa: E402
-from service.graph.runner import Runner  # noqa: E402
-from service.graph.webhooks import WebhookStore  # noqa: E402
-from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
-from service.webhooks import signature  # noqa: E402
-from tests.e2e.server import Gunicorn, call, deliver_worker, free_port, neo4j_env  # noqa: E402
+from bench.toolkit import harness
+from bench.toolkit.http import request as call
+from bench.toolkit.instances import neo4j_env
+from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.processes import deliver_worker
+from bench.toolkit.results import record
+from service.config import Neo4jServerSettings, Settings
+from service.domain import auth
+from service.domain.users import stored_user
+from service.graph import cypher, db
+from service.graph.runner import Runner
+from service.graph.webhooks import WebhookStore
+from service.ops.neo4j_server import LocalNeo4j
+from service.webhooks import signature
 
 USERS = 200
 SECRET = "bench-webhook-secret"
@@ -169,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     b_env = neo4j_env(
         b_settings, SELFCOMMUNITY_WEBHOOK_SECRET=SECRET, JWT_SECRET=JWT, LOG_LEVEL="warning"
     )
-    b = Gunicorn(b_env, free_port()).start()
+    b = Gunicorn(b_env).start()
     servers = {"this tree": b}
     if args.compare:
         servers[f"{args.compare} ({revision(args.compare)})"] = Gunicorn(
-            b_env, free_port(), checkout=args.compare.resolve()
+            b_env, checkout=args.compare.resolve()
         ).start()
     load_before = os.getloadavg()
     series = iter(range(1, 10**6))
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         a_env = neo4j_env(
             a_settings, JWT_SECRET=JWT, WEBHOOK_POLL_SECONDS="0.05", LOG_LEVEL="warning"
         )
-        a = Gunicorn(a_env, free_port()).start()
+        a = Gunicorn(a_env).start()
         with db.create_driver(a_settings) as a_driver:
             graph = Runner(a_driver, a_settings.neo4j_database)
             store = WebhookStore(graph)
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         record(
             "Webhooks: receiver latency and A → B lag",
-            "python bench/webhooks.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.webhooks " + " ".join(argv or sys.argv[1:]),
             body,
         )
     return 0

@@ -1,6 +1,6 @@
 """Chaos under load, the hard way: SIGKILL Neo4j and gunicorn workers, HUP and SIGTERM gunicorn.
 
-Runs bench/chaos.py's scenarios (the same code as `make soak` and the figures in
+Runs bench.chaos's scenarios (the same code as `make soak` and the figures in
 bench/RESULTS.md) on a throwaway managed instance (`chaostest`, test ports + 500), deleted
 afterwards. Only processes these tests started are signalled. Timing limits here are generous
 (the machines are shared); the measured figures are in bench/RESULTS.md.
@@ -8,18 +8,11 @@ afterwards. Only processes these tests started are signalled. Timing limits here
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("chaos", ROOT / "bench" / "chaos.py")
-chaos = importlib.util.module_from_spec(spec)
-sys.modules["chaos"] = chaos  # dataclasses resolve their module by name
-spec.loader.exec_module(chaos)
+from bench import chaos
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +46,9 @@ def neo(neo4j_settings):
 def app(neo, tmp_path_factory):
     """One gunicorn for the crash and soak tests (the soak SIGKILLs workers; the master
     replaces them); the restarts test stops its own."""
-    app = chaos.Gunicorn(neo.settings, log_path=tmp_path_factory.mktemp("chaos") / "gunicorn.log")
+    app = chaos.chaos_gunicorn(
+        neo.settings, log_path=tmp_path_factory.mktemp("chaos") / "gunicorn.log"
+    )
     app.start(timeout=120)
     yield app
     app.stop()
@@ -62,7 +57,7 @@ def app(neo, tmp_path_factory):
 @pytest.fixture(params=["gthread", "sync"])
 def own_app(neo, tmp_path, request):
     """Each worker class the config offers, with its own gunicorn (the test stops it)."""
-    app = chaos.Gunicorn(
+    app = chaos.chaos_gunicorn(
         neo.settings, log_path=tmp_path / "gunicorn.log", worker_class=request.param
     )
     app.start(timeout=120)
