@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+from bench.toolkit import ROOT
 from bench.toolkit.launcher import Gunicorn
 from service.config import Settings
 from service.graph import cypher, db
@@ -31,7 +33,10 @@ def sample_users(settings: Settings, n: int = 500) -> list[dict]:
     return users
 
 
-def quiet_gunicorn(app: str, workers: int, extra_env: dict | None = None) -> Gunicorn:
-    """`app` under gunicorn with this environment plus `extra_env`, logging warnings only."""
+def quiet_gunicorn(
+    app: str, workers: int, extra_env: dict | None = None, checkout: Path = ROOT
+) -> Gunicorn:
+    """`app` (of `checkout`'s code) under gunicorn with this environment plus `extra_env`,
+    logging warnings only; not started (`with` starts and stops it)."""
     env = {**os.environ, "LOG_LEVEL": "warning", **(extra_env or {})}
-    return Gunicorn(env, app=app, workers=workers)
+    return Gunicorn(env, app=app, workers=workers, checkout=checkout)

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -32,11 +30,12 @@ from pathlib import Path
 
 from bench.toolkit import harness
 from bench.toolkit.http import request as call
-from bench.toolkit.instances import neo4j_env
+from bench.toolkit.instances import bench_ports, neo4j_env, own_neo4j
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.processes import deliver_worker
 from bench.toolkit.results import record
-from service.config import Neo4jServerSettings, Settings
+from bench.toolkit.stats import percentile
+from service.config import Settings
 from service.domain import auth
 from service.domain.users import stored_user
 from service.graph import cypher, db
@@ -52,25 +51,11 @@ KINDS = ("connection_request.created", "connection.created", "connection.deleted
 
 
 def instance(name: str, offset: int) -> tuple[Settings, LocalNeo4j]:
-    env = dict(os.environ)
-    server_settings = Neo4jServerSettings.own_instance(
-        name,
-        int(env.get("BENCH_BOLT_PORT", "7688")) + offset,
-        int(env.get("BENCH_HTTP_PORT", "7475")) + offset,
-        env,
-        NEO4J_HEAP="768m",
-        NEO4J_PAGECACHE="256m",
+    server, settings = own_neo4j(
+        name, *bench_ports(offset), NEO4J_HEAP="768m", NEO4J_PAGECACHE="256m"
     )
-    server = LocalNeo4j(server_settings)
     print(f"starting Neo4j instance {name} ...", flush=True)
     server.start()
-    settings = dataclasses.replace(
-        Settings.from_env(env),
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        server=server_settings,
-    )
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
         with driver.session(database=settings.neo4j_database) as session:  # auto-commit
@@ -139,11 +124,6 @@ def revision(checkout: Path) -> str:
 
 def fmt_load(load: tuple[float, float, float]) -> str:
     return " / ".join(f"{x:.1f}" for x in load)
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             *rows,
             "",
             f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
-            f"{len(lags)} events, p50 {statistics.median(lags):.0f} ms, p99 {pct(lags, 0.99):.0f} ms, "
+            f"{len(lags)} events, p50 {percentile(lags, 0.5):.0f} ms, p99 {percentile(lags, 0.99):.0f} ms, "
             f"max {max(lags):.0f} ms.",
         ]
     )

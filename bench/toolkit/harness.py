@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bench.toolkit.stats import percentile
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,21 @@ def run_at_rate(
         p95_ms=percentile(latencies, 0.95),
         p99_ms=percentile(latencies, 0.99),
     )
+
+
+def rotated(items: Sequence[T], round_no: int) -> list[T]:
+    """`items` starting at `round_no` (mod their number): no variant always runs first or last,
+    so the machine's drift within a round hits them alike."""
+    shift = round_no % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+def results_table(results: Iterable[Result]) -> str:
+    """A Markdown table of results: throughput, p50/p95/p99 and errors per variant."""
+    lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+    lines += [
+        f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.p99_ms:.2f} | "
+        f"{r.errors} |"
+        for r in results
+    ]
+    return "\n".join(lines)

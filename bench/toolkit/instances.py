@@ -43,6 +43,21 @@ def own_neo4j(
     return LocalNeo4j(server), settings
 
 
+def instance_env(server: Neo4jServerSettings, env: dict | None = None) -> dict[str, str]:
+    """An environment in which the `connections` command manages `server` (and only it)."""
+    env = dict(os.environ if env is None else env)
+    for inherited in ("NEO4J_PASSWORD", "NEO4J_DATA_DIR", "NEO4J_URI"):
+        env.pop(inherited, None)
+    return {
+        **env,
+        "NEO4J_INSTANCE": server.instance,
+        "NEO4J_BOLT_PORT": str(server.bolt_port),
+        "NEO4J_HTTP_PORT": str(server.http_port),
+        "NEO4J_HEAP": server.heap,
+        "NEO4J_PAGECACHE": server.pagecache,
+    }
+
+
 def neo4j_env(settings: Settings, **extra: object) -> dict[str, str]:
     """This process's environment with `settings`' Neo4j and `extra`: a child's environment."""
     return {

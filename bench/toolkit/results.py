@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import platform
+import sys
 
 from bench.toolkit import ROOT
 
@@ -22,6 +23,11 @@ def machine() -> str:
         f"{os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
         f"neo4j driver {neo4j.__version__}, Falcon {falcon.__version__}"
     )
+
+
+def command_line(module: str, argv: list[str] | None) -> str:
+    """How to run it again: `python -m bench.<module>` and its arguments."""
+    return " ".join(["python -m", module, *(sys.argv[1:] if argv is None else argv)])
 
 
 def record(title: str, command: str, body: str) -> None:
