@@ -15,7 +15,7 @@ from service.ingest.generate import (
     user_json,
     write_import_files,
 )
-from service.ingest.importing import read_connections, read_requests, read_users
+from service.ingest.rows import read_connections, read_requests, read_users
 
 CFG = GeneratorConfig(
     users=3000, avg_degree=8, supernodes=2, supernode_degree=400, request_share=0.1, seed=11

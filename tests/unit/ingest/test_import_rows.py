@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.ingest.importing import BadRow, read_connections, read_requests, read_users
+from service.ingest.rows import BadRow, read_connections, read_requests, read_users
 
 
 def users_file(tmp_path, *lines):
