@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import shlex
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from service.config import Neo4jServerSettings
 from service.graph import cypher
 from service.ops.neo4j_conf import conf_lines
 from service.ops.neo4j_install import Neo4jServerError, ensure_jars, find_java, pinned_version
-from service.ops.processes import log_tail, port_is_free, terminate
+from service.ops.processes import ManagedProcess, log_tail, port_is_free
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +57,17 @@ class ServerStatus:
         )
 
 
-class LocalNeo4j:
+class LocalNeo4j(ManagedProcess[ServerStatus]):
     """One named local server instance: its jars, config, data, logs and process."""
+
+    name = "Neo4j"
+    stop_timeout = 60.0
+    stop_poll = 0.2
+    kill_timeout = 30.0
 
     def __init__(self, settings: Neo4jServerSettings):
         self.settings = settings
+        self.start_timeout = settings.start_timeout
         self.home = settings.home
         self.conf_dir = self.home / "conf"
         self.logs_dir = self.home / "logs"
@@ -142,44 +147,8 @@ class LocalNeo4j:
 
     # -- process -------------------------------------------------------------------------
 
-    def pid(self) -> int | None:
-        """The server's pid when its process is alive, else None (a stale pid file is removed)."""
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (ProcessLookupError, PermissionError, FileNotFoundError):
-            self.pid_file.unlink(missing_ok=True)
-            return None
-        if str(self.home).encode() not in cmdline:
-            self.pid_file.unlink(missing_ok=True)
-            return None
-        return pid
-
-    def kill(self, timeout: float = 30.0) -> int | None:
-        """SIGKILL the server as a crash would (tests, chaos runs); returns once it is gone.
-
-        Waits for the process to end (and reaps it when it is this process's child), so an
-        immediate `start()` never mistakes the dying JVM for a running server.
-        """
-        pid = self.pid()
-        if pid is None:
-            return None
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0]:
-                    break
-            except ChildProcessError:  # not our child: its parent reaps it
-                if not Path(f"/proc/{pid}").exists():
-                    break
-            time.sleep(0.05)
-        self.pid_file.unlink(missing_ok=True)
-        return pid
+    def owns(self, cmdline: bytes) -> bool:
+        return str(self.home).encode() in cmdline
 
     def status(self) -> ServerStatus:
         s = self.settings
@@ -195,11 +164,7 @@ class LocalNeo4j:
             console_log=self.console_log,
         )
 
-    def start(self) -> ServerStatus:
-        """Start the server unless it already runs, and wait until it answers `RETURN 1`."""
-        if self.pid() is not None:
-            self.wait_until_ready(time.monotonic() + self.settings.start_timeout)
-            return self.status()
+    def prepare(self) -> tuple[list[str], dict | None]:
         java = self.java()
         for name, port in (
             ("NEO4J_BOLT_PORT", self.settings.bolt_port),
@@ -210,24 +175,7 @@ class LocalNeo4j:
         self.ensure_jars()
         self.write_config()
         self.set_initial_password(java)
-        command = self.server_command(java)
-        with open(self.console_log, "ab") as console:
-            process = subprocess.Popen(
-                command,
-                cwd=self.home,
-                env=self._neo4j_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=console,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.pid_file.write_text(f"{process.pid}\n")
-        try:
-            self.wait_until_ready(time.monotonic() + self.settings.start_timeout, process)
-        except BaseException:
-            self.stop()
-            raise
-        return self.status()
+        return self.server_command(java), self._neo4j_env()
 
     def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
         from neo4j import GraphDatabase
@@ -268,15 +216,6 @@ class LocalNeo4j:
                     f"{self.settings.start_timeout:.0f}s; log tail: {self.log_tail()}"
                 )
             time.sleep(0.5)
-
-    def stop(self, timeout: float = 60.0) -> bool:
-        """Stop exactly the process in our pid file; True when one was running."""
-        pid = self.pid()
-        if pid is None:
-            return False
-        terminate(pid, "Neo4j", timeout, poll=0.2)
-        self.pid_file.unlink(missing_ok=True)
-        return True
 
     def log_tail(self, lines: int = 8) -> str:
         return log_tail((self.log_file, self.console_log), lines)

@@ -1,4 +1,4 @@
-"""Process and port checks shared by the managed servers (Neo4j, Redis)."""
+"""Process and port checks shared by the managed servers (Neo4j, Redis), and their base class."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
+
+StatusT = TypeVar("StatusT")
 
 
 def alive(pid: int) -> bool:
@@ -64,3 +68,99 @@ def log_tail(paths: Iterable[Path], lines: int) -> str:
             if tail:
                 return f"({path}) " + " | ".join(tail)
     return "(no log written)"
+
+
+class ManagedProcess(Generic[StatusT]):
+    """A server this project starts and stops by its own pid file, never by name.
+
+    A subclass says where its pid file is, how to recognise its process (`owns`), how to
+    prepare its command (`prepare`), when it answers (`wait_until_ready`) and what its status
+    says; start, stop, kill and the stale pid file's clean-up are the same for every server.
+    """
+
+    name = "server"  # in log lines
+    home: Path
+    pid_file: Path
+    console_log: Path
+    start_timeout: float
+    stop_timeout = 10.0
+    stop_poll = 0.1
+    kill_timeout = 10.0
+    kill_poll = 0.05
+
+    def owns(self, cmdline: bytes) -> bool:
+        """Whether a live process with this command line is this server."""
+        raise NotImplementedError
+
+    def prepare(self) -> tuple[list[str], dict | None]:
+        """Everything before the process starts; its command and environment (None: ours)."""
+        raise NotImplementedError
+
+    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+        """Return once the server answers; raise (with its log tail) past `deadline`."""
+        raise NotImplementedError
+
+    def status(self) -> StatusT:
+        raise NotImplementedError
+
+    def pid(self) -> int | None:
+        """The server's pid when its process is alive, else None (a stale pid file is removed)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (ProcessLookupError, PermissionError, FileNotFoundError):
+            self.pid_file.unlink(missing_ok=True)
+            return None
+        if not self.owns(cmdline) or not alive(pid):
+            self.pid_file.unlink(missing_ok=True)
+            return None
+        return pid
+
+    def start(self) -> StatusT:
+        """Start the server unless it already runs, and wait until it answers."""
+        if self.pid() is not None:
+            self.wait_until_ready(time.monotonic() + self.start_timeout)
+            return self.status()
+        command, env = self.prepare()
+        with open(self.console_log, "ab") as console:
+            process = subprocess.Popen(
+                command,
+                cwd=self.home,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(f"{process.pid}\n")
+        try:
+            self.wait_until_ready(time.monotonic() + self.start_timeout, process)
+        except BaseException:
+            self.stop()
+            raise
+        return self.status()
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop exactly the process in our pid file (SIGTERM, then SIGKILL past `timeout`);
+        True when one was running."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        terminate(pid, self.name, timeout or self.stop_timeout, poll=self.stop_poll)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def kill(self, timeout: float | None = None) -> int | None:
+        """SIGKILL the server as a crash would (tests, chaos runs); returns once it is gone,
+        so an immediate `start()` never mistakes the dying process for a running server."""
+        pid = self.pid()
+        if pid is None:
+            return None
+        os.kill(pid, signal.SIGKILL)
+        wait_gone(pid, timeout or self.kill_timeout, poll=self.kill_poll)
+        self.pid_file.unlink(missing_ok=True)
+        return pid

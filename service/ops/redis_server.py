@@ -8,16 +8,14 @@ never the source of truth, so a restarted Redis starts empty (docs/cache.md).
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import RedisServerSettings
-from service.ops.processes import alive, log_tail, port_is_free, terminate, wait_gone
+from service.ops.processes import ManagedProcess, log_tail, port_is_free
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +47,12 @@ class RedisStatus:
         )
 
 
-class LocalRedis:
+class LocalRedis(ManagedProcess[RedisStatus]):
     """One named local Redis instance: its config, log and process."""
+
+    name = "Redis"
+    stop_poll = 0.05
+    kill_poll = 0.02
 
     def __init__(self, settings: RedisServerSettings):
         self.settings = settings
@@ -58,6 +60,8 @@ class LocalRedis:
         self.conf_file = self.home / "redis.conf"
         self.pid_file = self.home / "redis.pid"
         self.log_file = self.home / "redis.log"
+        self.console_log = self.home / "console.log"
+        self.start_timeout = settings.start_timeout
 
     def binary(self) -> str:
         found = shutil.which("redis-server")
@@ -92,22 +96,8 @@ class LocalRedis:
         self.conf_file.chmod(0o600)  # it holds the password
         return self.conf_file
 
-    def pid(self) -> int | None:
-        """The server's pid when its process is alive, else None (a stale pid file is removed)."""
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (ProcessLookupError, PermissionError, FileNotFoundError):
-            self.pid_file.unlink(missing_ok=True)
-            return None
-        if b"redis-server" not in cmdline or not alive(pid):
-            self.pid_file.unlink(missing_ok=True)
-            return None
-        return pid
+    def owns(self, cmdline: bytes) -> bool:
+        return b"redis-server" in cmdline
 
     def status(self) -> RedisStatus:
         pid = self.pid()
@@ -121,33 +111,14 @@ class LocalRedis:
             maxmemory_policy=self.settings.maxmemory_policy,
         )
 
-    def start(self) -> RedisStatus:
-        """Start the server unless it already runs, and wait until it answers PING."""
-        if self.pid() is not None:
-            self.wait_until_ready(time.monotonic() + self.settings.start_timeout)
-            return self.status()
+    def prepare(self) -> tuple[list[str], dict | None]:
         binary = self.binary()
         if not port_is_free(self.settings.port):
             raise RedisServerError(
                 f"port {self.settings.port} (REDIS_PORT) is already in use on 127.0.0.1"
             )
         self.write_config()
-        with open(self.home / "console.log", "ab") as console:
-            process = subprocess.Popen(
-                [binary, str(self.conf_file)],
-                cwd=self.home,
-                stdin=subprocess.DEVNULL,
-                stdout=console,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.pid_file.write_text(f"{process.pid}\n")
-        try:
-            self.wait_until_ready(time.monotonic() + self.settings.start_timeout, process)
-        except BaseException:
-            self.stop()
-            raise
-        return self.status()
+        return [binary, str(self.conf_file)], None
 
     def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
         import redis
@@ -178,24 +149,5 @@ class LocalRedis:
         finally:
             client.close()
 
-    def stop(self, timeout: float = 10.0) -> bool:
-        """Stop exactly the process in our pid file; True when one was running."""
-        pid = self.pid()
-        if pid is None:
-            return False
-        terminate(pid, "Redis", timeout, poll=0.05)
-        self.pid_file.unlink(missing_ok=True)
-        return True
-
-    def kill(self, timeout: float = 10.0) -> int | None:
-        """SIGKILL the server as a crash would (tests, chaos runs); returns once it is gone."""
-        pid = self.pid()
-        if pid is None:
-            return None
-        os.kill(pid, signal.SIGKILL)
-        wait_gone(pid, timeout, poll=0.02)
-        self.pid_file.unlink(missing_ok=True)
-        return pid
-
     def log_tail(self, lines: int = 5) -> str:
-        return log_tail((self.log_file, self.home / "console.log"), lines)
+        return log_tail((self.log_file, self.console_log), lines)
