@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace, catalogue) -> int:
     """List the catalogue, or bind, run and print one query (with its plan or plot)."""
-    from service.analytics import catalogue as analytics
     from service.analytics import output
+    from service.analytics.runner import AnalyticsRunner
     from service.graph import db
 
     if args.list:
@@ -105,7 +105,7 @@ def run_query(args: argparse.Namespace, catalogue) -> int:
         raise CommandError("--plot cannot be combined with --explain or --profile")
     settings = Settings.from_env()
     with db.create_driver(settings) as driver:
-        runner = analytics.AnalyticsRunner(
+        runner = AnalyticsRunner(
             driver, settings.neo4j_database, timeout=args.timeout, max_rows=args.max_rows
         )
         result = runner.run(query, params, mode)

@@ -10,7 +10,8 @@ import pytest
 
 from service import cli
 from service.analytics import catalogue as analytics
-from service.analytics.catalogue import AnalyticsRunner, Catalogue
+from service.analytics.catalogue import Catalogue
+from service.analytics.runner import AnalyticsRunner
 from tests.integration.analytics.analytics_graphs import seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

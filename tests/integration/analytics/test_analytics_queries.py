@@ -8,7 +8,8 @@ import networkx as nx
 import pytest
 
 from service.analytics import catalogue as analytics
-from service.analytics.catalogue import AnalyticsRunner, Catalogue
+from service.analytics.catalogue import Catalogue
+from service.analytics.runner import AnalyticsRunner
 from tests.conftest import delete_everything
 from tests.integration.analytics.analytics_graphs import friends_of_friends, known_graph, seed
 

@@ -5,7 +5,8 @@ from neo4j import READ_ACCESS
 from neo4j.exceptions import AuthError, ClientError
 
 from service.analytics import catalogue as analytics
-from service.analytics.catalogue import AnalyticsRunner, parse_query
+from service.analytics.catalogue import parse_query
+from service.analytics.runner import AnalyticsRunner
 
 QUERY = parse_query("demo", "// Demo.\n// columns: x\nRETURN 1 AS x\n")
 
