@@ -17,9 +17,8 @@ from service.graph import db
 from service.ingest.generate import (
     GeneratedFiles,
     GeneratorConfig,
-    generate_pairs,
     generate_users,
-    iso,
+    write_pair_files,
 )
 from service.ops.neo4j_server import LocalNeo4j, Neo4jServerError
 
@@ -80,7 +79,7 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> GeneratedFiles:
     users_path = out_dir / "admin-users.csv"
     connections_path = out_dir / "admin-connections.csv"
     requests_path = out_dir / "admin-requests.csv"
-    users = connections = requests = 0
+    users = 0
     with open(users_path, "w", encoding="utf-8") as handle:
         handle.write(
             ",".join(["id:ID(User)"] + [f"{name}:{kind}" for name, kind in USER_COLUMNS]) + "\n"
@@ -95,20 +94,13 @@ def write_admin_csvs(cfg: GeneratorConfig, out_dir: Path) -> GeneratedFiles:
                 + "\n"
             )
             users += 1
-    with (
-        open(connections_path, "w", encoding="utf-8") as conn,
-        open(requests_path, "w", encoding="utf-8") as req,
-    ):
-        conn.write(",".join(CONNECTION_HEADER) + "\n")
-        req.write(",".join(REQUEST_HEADER) + "\n")
-        for a, b, created, is_request in generate_pairs(cfg):
-            at = iso(created)
-            if is_request:
-                req.write(f"{a},{b},{at}\n")
-                requests += 1
-            else:
-                conn.write(f"{a},{b},{at},{a},{-b}\n{b},{a},{at},{b},{-a}\n")
-                connections += 1
+    # Both directions of a connection, each owned by its start user (as the import writes them).
+    connections, requests = write_pair_files(
+        cfg,
+        (connections_path, requests_path),
+        (CONNECTION_HEADER, REQUEST_HEADER),
+        lambda a, b, at: f"{a},{b},{at},{a},{-b}\n{b},{a},{at},{b},{-a}\n",
+    )
     return GeneratedFiles(users_path, connections_path, requests_path, users, connections, requests)
 
 

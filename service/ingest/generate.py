@@ -19,12 +19,13 @@ import json
 import math
 import random
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from service.ingest.names import BIOS, CITIES, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES
+from service.ingest.rows import CONNECTIONS_HEADER, REQUESTS_HEADER
 
 EPOCH_START = int(dt.datetime(2016, 1, 1, tzinfo=dt.UTC).timestamp())
 EPOCH_END = int(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
@@ -256,25 +257,44 @@ def write_import_files(cfg: GeneratorConfig, out_dir: Path) -> GeneratedFiles:
     """Write users.jsonl, connections.csv and requests.csv — the files `import` reads."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = out_dir / USERS_FILE, out_dir / CONNECTIONS_FILE, out_dir / REQUESTS_FILE
-    users = connections = requests = 0
+    users = 0
     with open(paths[0], "w", encoding="utf-8") as handle:
         for user in generate_users(cfg):
             handle.write(user_json(user) + "\n")
             users += 1
+    connections, requests = write_pair_files(
+        cfg,
+        (paths[1], paths[2]),
+        (CONNECTIONS_HEADER, REQUESTS_HEADER),
+        lambda a, b, at: f"{a},{b},{at}\n",
+    )
+    return GeneratedFiles(*paths, users, connections, requests)
+
+
+def write_pair_files(
+    cfg: GeneratorConfig,
+    paths: tuple[Path, Path],
+    headers: tuple[Sequence[str], Sequence[str]],
+    connection_rows: Callable[[int, int, str], str],
+) -> tuple[int, int]:
+    """Write `cfg`'s connections and requests as two CSVs under `headers`: a request is the row
+    `from,to,created`, a connection the rows `connection_rows(a, b, created)` makes. The counts
+    `(connections, requests)`."""
+    connections = requests = 0
     with (
-        open(paths[1], "w", encoding="utf-8") as conn,
-        open(paths[2], "w", encoding="utf-8") as req,
+        open(paths[0], "w", encoding="utf-8") as conn,
+        open(paths[1], "w", encoding="utf-8") as req,
     ):
-        conn.write("user_id,other_id,created_at\n")
-        req.write("from_id,to_id,created_at\n")
+        conn.write(",".join(headers[0]) + "\n")
+        req.write(",".join(headers[1]) + "\n")
         for a, b, created, is_request in generate_pairs(cfg):
             if is_request:
                 req.write(f"{a},{b},{iso(created)}\n")
                 requests += 1
             else:
-                conn.write(f"{a},{b},{iso(created)}\n")
+                conn.write(connection_rows(a, b, iso(created)))
                 connections += 1
-    return GeneratedFiles(*paths, users, connections, requests)
+    return connections, requests
 
 
 def supernode_ids(cfg: GeneratorConfig) -> list[int]:
