@@ -248,7 +248,7 @@ def plan(state: PairState, target: PairState) -> list[tuple[Effect, bool]]:
 def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datetime) -> Outcome:
     """Apply `action` by `actor_id` on the pair, inside the caller's open write transaction.
 
-    A transaction function: the API runs it alone (`Graph.write(apply_change, ...)`); a caller
+    A transaction function: the API runs it alone (`Runner.write(apply_change, ...)`); a caller
     with more to do atomically (e.g. a webhook's dedupe record and user upserts) calls it inside
     its own transaction, after its own work on other nodes. Steps, all in `tx`:
     lock both users (lower id first, so crossing writers queue instead of racing), check both

@@ -131,8 +131,7 @@ class ConnectionRowSchema(Schema):
 
     @validates_schema
     def _not_self(self, data, **kwargs):
-        if data.get("user_id") is not None and data.get("user_id") == data.get("other_id"):
-            raise ValidationError("a user cannot be connected to themselves", "other_id")
+        _two_users(data, "user_id", "other_id", "a user cannot be connected to themselves")
 
 
 class ConnectionRequestRowSchema(Schema):
@@ -147,8 +146,14 @@ class ConnectionRequestRowSchema(Schema):
 
     @validates_schema
     def _not_self(self, data, **kwargs):
-        if data.get("from_id") is not None and data.get("from_id") == data.get("to_id"):
-            raise ValidationError("a user cannot send a connection request to themselves", "to_id")
+        message = "a user cannot send a connection request to themselves"
+        _two_users(data, "from_id", "to_id", message)
+
+
+def _two_users(data: dict, first: str, second: str, message: str) -> None:
+    """A row's two users must differ; the error names the second field."""
+    if data.get(first) is not None and data.get(first) == data.get(second):
+        raise ValidationError(message, second)
 
 
 # Values of these types are already what the field would dump; anything else (including bools
