@@ -6,13 +6,16 @@ Each guarded responder names its access rule (`@requires`, api/auth.py): it star
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import falcon
 
 from service.api.auth import requires
 from service.api.pagination import Pager
 from service.api.schemas import ConnectionStatusesBodySchema
-from service.domain.connections import Access
+from service.domain.connections import Access, ConnectionsService
 from service.domain.errors import InvalidBody
+from service.domain.health import Readiness
 from service.domain.lifecycle import Action
 from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_dumper
 
@@ -30,7 +33,7 @@ class ReadyResource:
     503 otherwise (from the error handlers), naming the indexes and their population %.
     """
 
-    def __init__(self, readiness):
+    def __init__(self, readiness: Readiness):
         self.readiness = readiness
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -41,7 +44,7 @@ class ReadyResource:
 class MetricsResource:
     """`GET /metrics`: Prometheus exposition of every worker's metrics."""
 
-    def __init__(self, render):
+    def __init__(self, render: Callable[[], tuple[bytes, str]]):
         self.render = render
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -51,7 +54,7 @@ class MetricsResource:
 class UserConnectionsResource:
     """`GET /api/v2/user/{id}/connections/`: one page of a user's connections."""
 
-    def __init__(self, service, pager: Pager):
+    def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
         self.pager = pager
         self.dump_users = compile_dumper(UserSchema())
@@ -68,7 +71,7 @@ class UserConnectionsResource:
 class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
 
-    def __init__(self, service, pager: Pager):
+    def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
         self.pager = pager
         self.dump_users = compile_dumper(UserSchema())
@@ -83,7 +86,7 @@ class SuggestedUsersResource:
 class ConnectionActionResource:
     """`POST /api/v2/user/{id}/connection/<action>/`: the token's user acts on the pair."""
 
-    def __init__(self, service, action: Action):
+    def __init__(self, service: ConnectionsService, action: Action):
         self.service = service
         self.action = action
 
@@ -97,7 +100,7 @@ class ConnectionActionResource:
 class MarkSeenResource:
     """`POST /api/v2/user/{id}/connection_requests/mark_seen/`: 204 once the request is seen."""
 
-    def __init__(self, service):
+    def __init__(self, service: ConnectionsService):
         self.service = service
 
     @requires(Access.LIFECYCLE)
@@ -109,7 +112,7 @@ class MarkSeenResource:
 class ConnectionStatusResource:
     """`GET /api/v2/user/{id}/connection_status/`: the user's status relative to me."""
 
-    def __init__(self, service):
+    def __init__(self, service: ConnectionsService):
         self.service = service
 
     @requires(Access.SIGNED_IN)
@@ -121,7 +124,7 @@ class ConnectionStatusResource:
 class IsConnectionResource:
     """`GET /api/v2/user/{id}/is_connection/`: whether the user is connected with me."""
 
-    def __init__(self, service):
+    def __init__(self, service: ConnectionsService):
         self.service = service
 
     @requires(Access.SIGNED_IN)
@@ -133,7 +136,7 @@ class IsConnectionResource:
 class ConnectionStatusesResource:
     """`POST /api/v2/user/connection/statuses/`: my status with each user of a list."""
 
-    def __init__(self, service):
+    def __init__(self, service: ConnectionsService):
         self.service = service
         self.body_schema = ConnectionStatusesBodySchema()
 
@@ -150,7 +153,7 @@ class ConnectionStatusesResource:
 class ConnectionRequestsResource:
     """`GET /api/v2/user/connection/requests/` (received) and `requests_sent/` (sent)."""
 
-    def __init__(self, service, pager: Pager, direction: str):
+    def __init__(self, service: ConnectionsService, pager: Pager, direction: str):
         self.service = service
         self.pager = pager
         self.direction = direction
@@ -168,7 +171,7 @@ class ConnectionRequestsResource:
 class UserResource:
     """`GET /api/v2/user/{id}/`: one user, with the connections list's access rules."""
 
-    def __init__(self, service):
+    def __init__(self, service: ConnectionsService):
         self.service = service
         self.dump_users = compile_dumper(UserSchema())
 
