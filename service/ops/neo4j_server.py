@@ -21,7 +21,7 @@ from service.config import Neo4jServerSettings
 from service.graph import cypher
 from service.ops.neo4j_conf import conf_lines
 from service.ops.neo4j_install import Neo4jServerError, ensure_jars, find_java, pinned_version
-from service.ops.processes import ManagedProcess, log_tail, port_is_free
+from service.ops.processes import ManagedProcess, log_tail, port_is_free, status_text
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +43,16 @@ class ServerStatus:
 
     def describe(self) -> str:
         state = f"running (pid {self.pid})" if self.running else "stopped"
-        return "\n".join(
+        return status_text(
             [
-                f"neo4j:       {state}",
-                f"version:     Neo4j Community {self.version}",
-                f"bolt:        {self.bolt_uri}",
-                f"http:        {self.http_uri}",
-                f"home:        {self.home}",
-                f"data:        {self.data_dir}",
-                f"log file:    {self.log_file}",
-                f"console log: {self.console_log}",
+                ("neo4j", state),
+                ("version", f"Neo4j Community {self.version}"),
+                ("bolt", self.bolt_uri),
+                ("http", self.http_uri),
+                ("home", self.home),
+                ("data", self.data_dir),
+                ("log file", self.log_file),
+                ("console log", self.console_log),
             ]
         )
 

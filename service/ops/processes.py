@@ -70,6 +70,11 @@ def log_tail(paths: Iterable[Path], lines: int) -> str:
     return "(no log written)"
 
 
+def status_text(rows: list[tuple[str, object]]) -> str:
+    """`connections neo4j|redis status`'s lines: labels in one column, then their values."""
+    return "\n".join(f"{label + ':':<12} {value}" for label, value in rows)
+
+
 class ManagedProcess(Generic[StatusT]):
     """A server this project starts and stops by its own pid file, never by name.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import RedisServerSettings
-from service.ops.processes import ManagedProcess, log_tail, port_is_free
+from service.ops.processes import ManagedProcess, log_tail, port_is_free, status_text
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,13 @@ class RedisStatus:
 
     def describe(self) -> str:
         state = f"running (pid {self.pid})" if self.running else "stopped"
-        return "\n".join(
+        return status_text(
             [
-                f"redis:       {state}",
-                f"address:     redis://127.0.0.1:{self.port}/0 (password in {self.home}/password)",
-                f"maxmemory:   {self.maxmemory} ({self.maxmemory_policy})",
-                f"home:        {self.home}",
-                f"log file:    {self.log_file}",
+                ("redis", state),
+                ("address", f"redis://127.0.0.1:{self.port}/0 (password in {self.home}/password)"),
+                ("maxmemory", f"{self.maxmemory} ({self.maxmemory_policy})"),
+                ("home", self.home),
+                ("log file", self.log_file),
             ]
         )
 
