@@ -109,27 +109,24 @@ class WebhookStore:
     def record_attempt(self, subscriber_id: int, attempt: Attempt, now: float) -> bool:
         """Store the attempt (and a failure record when given up); False if already passed."""
 
+        # What both records say about the attempt.
+        shared = {
+            "subscriber_id": subscriber_id,
+            "event_id": attempt.event_id,
+            "attempts": attempt.attempts,
+            "last_status": attempt.last_status,
+            "last_error": attempt.last_error,
+        }
+
         def work(tx):
             recorded = tx.run(
                 cypher.query("webhooks/record_delivery"),
-                subscriber_id=subscriber_id,
-                event_id=attempt.event_id,
+                shared,
                 advance=attempt.advance,
-                attempts=attempt.attempts,
                 next_attempt_at=attempt.next_attempt_at,
-                last_status=attempt.last_status,
-                last_error=attempt.last_error,
             ).single()["recorded"]
             if recorded and attempt.failed:
-                tx.run(
-                    cypher.query("webhooks/record_failure"),
-                    subscriber_id=subscriber_id,
-                    event_id=attempt.event_id,
-                    attempts=attempt.attempts,
-                    last_status=attempt.last_status,
-                    last_error=attempt.last_error,
-                    now=now,
-                ).consume()
+                tx.run(cypher.query("webhooks/record_failure"), shared, now=now).consume()
             return bool(recorded)
 
         return self.runner.write(work)
