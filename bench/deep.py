@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
-from bench.toolkit.harness import run
+from bench.toolkit.harness import rotated, run
 from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
@@ -383,9 +383,7 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
         return lambda i: graph.connections.list_user_connections(rng.choice(user_ids), None, 0, 20)
 
     for round_ in range(args.rounds):
-        order = [*variants.items(), (ceiling, (None, {}))]
-        order = order[round_ % len(order) :] + order[: round_ % len(order)]
-        for name, (tree, extra) in order:
+        for name, (tree, extra) in rotated([*variants.items(), (ceiling, (None, {}))], round_):
             if tree is None:
                 for conns in (2, 4, 8):
                     r = run(name, graph_call, processes=conns, seconds=args.seconds)
