@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+# The pages' third-party browser assets (docs/pages.md), pinned by web/package-lock.json and
+# committed: `make run` never needs npm. Scripts off: no install hook (swagger-ui-dist's
+# telemetry dependency) runs. Run again after changing a version in web/package.json.
+VENDOR := service/api/static/vendor
+assets:
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/cytoscape tests/browser/vendor
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		web/node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt \
+		web/node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	sed '/sourceMappingURL/d' web/node_modules/swagger-ui-dist/swagger-ui.css > $(VENDOR)/swagger-ui/swagger-ui.css
+	cp web/node_modules/cytoscape/dist/cytoscape.min.js web/node_modules/cytoscape/LICENSE \
+		$(VENDOR)/cytoscape/
+	cp web/node_modules/axe-core/axe.min.js web/node_modules/axe-core/LICENSE tests/browser/vendor/
+
+# The browser tests' Chromium: Debian's package (never a downloaded browser build), installed
+# when missing like redis-server.
+chromium:
+	@command -v chromium >/dev/null || apt-get install -y chromium \
+		|| { apt-get update && apt-get install -y chromium; }
 
 neo4j-start: venv
 	$(BIN)/connections neo4j start
@@ -55,7 +76,7 @@ run: demo redis-start
 
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
 # tests start their own managed instances; redis-server is installed here when missing).
-test: venv redis-server
+test: venv redis-server chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
