@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
 from bench.toolkit.harness import rotated, run
-from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
+from bench.toolkit.instances import bench_instance, instance_env
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
@@ -55,12 +55,7 @@ def log(message: str) -> None:
 
 def ensure_graph() -> Settings:
     """Start the `deep` instance, building the graph first unless its stamp matches."""
-    server, settings = own_neo4j(
-        "deep",
-        *bench_ports(),
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "4g"),
-    )
+    server, settings = bench_instance("deep", "2g", "4g")
     server_settings = server.settings
     stamp = server_settings.home / "graph.stamp"
     if stamp.exists() and stamp.read_text() == STAMP:
