@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import cost_curves, lifecycle, overhead
+from bench import cost_curves, deep, lifecycle, overhead
 from bench.toolkit.harness import Result, results_table, rotated
 from bench.toolkit.results import command_line, json_block
 
@@ -62,3 +62,13 @@ def test_recording_helpers():
     assert command_line("bench.x", ["--seconds", "2"]) == "python -m bench.x --seconds 2"
     block = json_block({"violations": list(range(30)), "ok": True}, keep=3)
     assert '"... 30 in all"' in block and block.startswith("```json")
+
+
+def test_deep_throughput_is_against_the_baseline_ref_round_by_round_median():
+    results = {}
+    for name, rps in (("this branch", 300.0), ("main (sync workers)", 200.0)):
+        for conns in (2, 4, 8):
+            results[name, conns] = [(rps, 5.0, 9.0), (rps * 2, 4.0, 8.0), (rps / 2, 6.0, 10.0)]
+    table = deep.throughput_table(results, "main (sync workers)")
+    assert "| this branch | 2 | 300 | 5.0 | 9.0 | 1.50× |" in table
+    assert "| main (sync workers) | 8 | 200 | 5.0 | 9.0 | 1.00× |" in table
