@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 from bench.deep import ensure_graph
+from bench.toolkit.stats import percentile
 from service.graph import db
 from service.graph.connections import ConnectionPages
 from service.graph.runner import Runner, Tuning
@@ -43,7 +43,7 @@ def main() -> None:
             graph.list_user_connections(user, None, offset + (7 * round_ if offset else 0), limit)
             times.setdefault(label, []).append((time.perf_counter() - t0) * 1000)
     for label, values in times.items():
-        print(f"| {label} | {statistics.median(values):.1f} | {min(values):.1f} |")
+        print(f"| {label} | {percentile(values, 0.5):.1f} | {min(values):.1f} |")
     driver.close()
 
 

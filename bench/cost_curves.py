@@ -73,7 +73,11 @@ def measure(settings: Settings, repeat: int) -> dict:
                 ),
                 median_ms(count_only(user), repeat),
             )
-            print(degree, figures["degree"][degree], flush=True)
+            print(
+                f"degree {degree:,}: page, layer / HTTP / count ms:",
+                *(f"{v:.2f}" for v in figures["degree"][degree]),
+                flush=True,
+            )
         user = hub_id(DEGREES[-1])
         for offset in OFFSETS:
             path = f"/api/v2/user/{user}/connections/?limit={LIMIT}&offset={offset}"
@@ -81,7 +85,11 @@ def measure(settings: Settings, repeat: int) -> dict:
                 median_ms(page(user, offset), repeat),
                 median_ms(http_get(app.base, path), repeat),
             )
-            print(offset, figures["offset"][offset], flush=True)
+            print(
+                f"offset {offset:,}: page, layer / HTTP ms:",
+                *(f"{v:.2f}" for v in figures["offset"][offset]),
+                flush=True,
+            )
     driver.close()
     return figures
 

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from bench.toolkit.instances import bench_ports, own_neo4j
+from bench.toolkit.instances import bench_instance
 from service.config import Settings
 from service.graph import cypher, db
 
@@ -31,12 +31,7 @@ def bench_settings() -> Settings:
     """Settings for the bench instance (started if needed), or NEO4J_URI's server."""
     if os.environ.get("NEO4J_URI"):
         return Settings.from_env()
-    server, settings = own_neo4j(
-        "bench",
-        *bench_ports(),
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "2g"),
-    )
+    server, settings = bench_instance("bench", "2g", "2g")
     server.start()
     return settings
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
-from bench.toolkit.harness import run
-from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
+from bench.toolkit.harness import rotated, run
+from bench.toolkit.instances import bench_instance, instance_env
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
@@ -55,12 +55,7 @@ def log(message: str) -> None:
 
 def ensure_graph() -> Settings:
     """Start the `deep` instance, building the graph first unless its stamp matches."""
-    server, settings = own_neo4j(
-        "deep",
-        *bench_ports(),
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "4g"),
-    )
+    server, settings = bench_instance("deep", "2g", "4g")
     server_settings = server.settings
     stamp = server_settings.home / "graph.stamp"
     if stamp.exists() and stamp.read_text() == STAMP:
@@ -344,7 +339,12 @@ def serve(tree: Path, extra: dict) -> Gunicorn:
     return quiet_gunicorn(APP, 2, extra, checkout=tree)
 
 
-def throughput_table(settings: Settings, groups: dict, args) -> str:
+CEILING = "graph layer alone (N processes, no HTTP)"
+
+
+def throughput(settings: Settings, args) -> dict[tuple[str, int], list]:
+    """(variant, clients) -> each round's (pages/s, p50, p99): wrk against this branch on
+    gthread and on sync workers and the baseline ref, and the graph layer in N processes."""
     OUT.mkdir(parents=True, exist_ok=True)
     password = settings.neo4j_password
     app_env = {
@@ -375,7 +375,6 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
     }
     results: dict[tuple[str, int], list] = {}
     user_ids = [r["id"] for r in records]
-    ceiling = "graph layer alone (N processes, no HTTP)"
 
     def graph_call(seed):
         rng = random.Random(seed)
@@ -383,9 +382,7 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
         return lambda i: graph.connections.list_user_connections(rng.choice(user_ids), None, 0, 20)
 
     for round_ in range(args.rounds):
-        order = [*variants.items(), (ceiling, (None, {}))]
-        order = order[round_ % len(order) :] + order[: round_ % len(order)]
-        for name, (tree, extra) in order:
+        for name, (tree, extra) in rotated([*variants.items(), (CEILING, (None, {}))], round_):
             if tree is None:
                 for conns in (2, 4, 8):
                     r = run(name, graph_call, processes=conns, seconds=args.seconds)
@@ -400,12 +397,16 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
                         wrk(base, paths, conns, args.seconds)
                     )
                     log(f"round {round_ + 1} {name} c={conns}: {results[(name, conns)][-1]}")
+    return results
+
+
+def throughput_table(results: dict[tuple[str, int], list], baseline: str) -> str:
+    """The median round per variant and client count, and its throughput against `baseline`."""
     rows = [
         "| server (2 workers) | clients | pages/s | p50 ms | p99 ms | vs baseline |",
         "|---|---|---|---|---|---|",
     ]
-    baseline = f"{args.baseline_ref} (sync workers)"
-    for name in [*variants, ceiling]:
+    for name in dict.fromkeys(name for name, _ in results):
         for conns in (2, 4, 8):
             runs = sorted(results[(name, conns)])
             rps, p50, p99 = runs[len(runs) // 2]
@@ -436,7 +437,8 @@ def main() -> int:
     if not args.skip_http:
         body += "\nHTTP, wrk, first pages of 4,000 random active users, rotating order, median "
         body += f"of {args.rounds} rounds of {args.seconds} s:\n\n"
-        body += throughput_table(settings, groups, args) + "\n"
+        results = throughput(settings, args)
+        body += throughput_table(results, f"{args.baseline_ref} (sync workers)") + "\n"
     body += f"\nEnd to end {time.monotonic() - started:.0f} s (graph reused or built as logged).\n"
     print(body)
     if args.record:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
 import random
 import sys
 from functools import partial
@@ -28,7 +27,7 @@ from functools import partial
 from bench.common import quiet_gunicorn, sample_users
 from bench.toolkit.harness import Result, median_of, results_table, rotated, run
 from bench.toolkit.http import call
-from bench.toolkit.instances import bench_ports, own_neo4j
+from bench.toolkit.instances import bench_instance
 from bench.toolkit.results import command_line, record
 from service.config import Settings
 from service.domain.auth import mint_token
@@ -39,12 +38,7 @@ SECRET = "bench-lifecycle-secret-0123456789abcdef"
 
 def lifecycle_settings() -> Settings:
     """The `bench-lifecycle` instance (started if needed) holding the demo community."""
-    server, settings = own_neo4j(
-        "bench-lifecycle",
-        *bench_ports(),
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "1g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "512m"),
-    )
+    server, settings = bench_instance("bench-lifecycle", "1g", "512m")
     server.start()
     ensure_demo(settings, progress=False)
     return settings

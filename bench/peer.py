@@ -32,7 +32,7 @@ from neo4j import READ_ACCESS, Query
 
 from bench.deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
 from bench.toolkit import ROOT
-from bench.toolkit.harness import run
+from bench.toolkit.harness import rotated, run
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
@@ -214,22 +214,8 @@ def timed(call, items, repeat) -> tuple[float, float]:
     return percentile(lat, 0.5), percentile(lat, 0.99)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--record", action="store_true")
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument(
-        "--throughput-only",
-        action="store_true",
-        help="skip the per-user table (its exact suggestions take minutes)",
-    )
-    args = parser.parse_args()
-    started = time.monotonic()
-    settings = ensure_graph()
-    ensure_peer()
-    groups = pick_users(settings)
+def per_user(args, settings, groups: dict) -> str:
+    """Ours against PostgreSQL per kind of user and request: p50 / p99 of each, one table."""
     driver = db.create_driver(settings)
     graph = open_graph(driver, settings.neo4j_database, Tuning(query_timeout=60))
     conn = connect_peer()
@@ -247,7 +233,7 @@ def main() -> int:
         "|---|---|---|---|---|",
     ]
     degree = {i: d for users in groups.values() for i, d in users}
-    for name, users in {} if args.throughput_only else groups.items():
+    for name, users in groups.items():
         ids = [i for i, _ in users]
         cases = {
             "page 1, limit 20": (
@@ -294,6 +280,12 @@ def main() -> int:
     conn.close()
     driver.close()
 
+    return "\n".join(rows)
+
+
+def throughput(args, settings) -> tuple[dict[str, tuple], str]:
+    """Page-1 throughput at 2 clients, rotating (name -> the median round's (pages/s, p50,
+    p99)), and the latency breakdown's table."""
     # Page-1 throughput at 2 processes: our graph layer against psycopg, rotating.
     with db.create_driver(settings) as d:
         sample = [
@@ -323,8 +315,7 @@ def main() -> int:
         makers = [("ours (graph layer)", ours_call), ("PostgreSQL (psycopg)", peer_call)]
         makers += [(name, None) for name in servers]
         for round_ in range(args.rounds):
-            shift = round_ % len(makers)
-            for name, make in makers[shift:] + makers[:shift]:
+            for name, make in rotated(makers, round_):
                 if make is None:
                     rps, p50, p99 = wrk(servers[name].base, paths, 2, args.seconds)
                     runs[name].append((rps, p50, p99))
@@ -338,9 +329,12 @@ def main() -> int:
         for app in servers.values():
             app.stop()
     medians = {name: sorted(values)[len(values) // 2] for name, values in runs.items()}
+    return medians, breakdown
+
+
+def throughput_table(args, medians: dict[str, tuple]) -> str:
     ours_r, peer_r = medians["ours (graph layer)"], medians["PostgreSQL (psycopg)"]
-    body = "" if args.throughput_only else "\n".join(rows) + "\n\n"
-    body += (
+    body = (
         f"Page 1 (limit 20), 2 clients (processes; wrk connections for the endpoint), "
         f"{args.rounds} rotating rounds of {args.seconds} s, 4,000 random active users "
         "(median round by pages/s):\n\n"
@@ -348,11 +342,28 @@ def main() -> int:
     )
     for name, (rps, p50, p99) in medians.items():
         body += f"| {name} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {p50 / peer_r[1]:.2f}× |\n"
-    body += (
-        f"\nOurs (graph layer) / PostgreSQL throughput: {ours_r[0] / peer_r[0]:.2f}×.\n\n"
-        + breakdown
-        + f"\nEnd to end {time.monotonic() - started:.0f} s.\n"
+    return body + f"\nOurs (graph layer) / PostgreSQL throughput: {ours_r[0] / peer_r[0]:.2f}×.\n\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="skip the per-user table (its exact suggestions take minutes)",
     )
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    settings = ensure_graph()
+    ensure_peer()
+    body = "" if args.throughput_only else per_user(args, settings, pick_users(settings)) + "\n\n"
+    medians, breakdown = throughput(args, settings)
+    body += throughput_table(args, medians) + breakdown
+    body += f"\nEnd to end {time.monotonic() - started:.0f} s.\n"
     print(body)
     if args.record:
         command = (

@@ -31,6 +31,7 @@ from neo4j import unit_of_work
 from bench.deep import STAMP, ensure_graph, log
 from bench.toolkit import ROOT
 from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
 from service.graph import cypher, db
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestions import Suggestions
@@ -62,19 +63,19 @@ def sample_users(driver, settings) -> list[tuple[int, int]]:
     return sorted(chosen.items(), key=lambda item: item[1])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--record", action="store_true")
-    parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument(
-        "--exact-cache", type=Path, default=ROOT / "bench" / "out" / "recall-exact.json"
-    )
-    parser.add_argument("--reuse-exact", action="store_true", help="read exact answers saved")
-    parser.add_argument("--friends", type=int, default=Tuning().suggestion_friends)
-    parser.add_argument("--fanout", type=int, default=Tuning().suggestion_fanout)
-    parser.add_argument("--seeks", type=int, default=Tuning().suggestion_seeks)
-    args = parser.parse_args()
-    settings = ensure_graph()
+BANDS = (
+    (0, 10, "1–9"),
+    (10, 50, "10–49"),
+    (50, 200, "50–199"),
+    (200, 2000, "200–1,999"),
+    (2000, 50_000, "2,000–49,999"),
+    (50_000, 10**9, "≥ 50,000 (supernodes)"),
+    (0, 10**9, "**all**"),
+)
+
+
+def measure(args, settings) -> list[tuple]:
+    """Per user: (degree, strict recall, tie-aware recall, exact ms, served ms)."""
     driver = db.create_driver(settings)
     tuning = Tuning(
         query_timeout=60,
@@ -135,6 +136,12 @@ def main() -> int:
         args.exact_cache.parent.mkdir(parents=True, exist_ok=True)
         args.exact_cache.write_text(json.dumps({"stamp": STAMP, "exact": saved_exact}))
 
+    return results
+
+
+def table(args, settings, results: list[tuple]) -> str:
+    """Recall and timings per degree band, Markdown, with what was served and how."""
+
     def band(lo, hi, label):
         part = [r for r in results if lo <= r[0] < hi]
         if not part:
@@ -142,8 +149,8 @@ def main() -> int:
         return (
             f"| {label} | {len(part)} | {statistics.mean(r[1] for r in part):.3f} | "
             f"{statistics.mean(r[2] for r in part):.3f} | {min(r[2] for r in part):.2f} | "
-            f"{statistics.median(r[3] for r in part):.0f} | {max(r[3] for r in part):.0f} | "
-            f"{statistics.median(r[4] for r in part):.0f} | {max(r[4] for r in part):.0f} |"
+            f"{percentile([r[3] for r in part], 0.5):.0f} | {max(r[3] for r in part):.0f} | "
+            f"{percentile([r[4] for r in part], 0.5):.0f} | {max(r[4] for r in part):.0f} |"
         )
 
     rows = [
@@ -151,19 +158,11 @@ def main() -> int:
         "exact p50 ms | exact max ms | served p50 ms | served max ms |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for lo, hi, label in (
-        (0, 10, "1–9"),
-        (10, 50, "10–49"),
-        (50, 200, "50–199"),
-        (200, 2000, "200–1,999"),
-        (2000, 50_000, "2,000–49,999"),
-        (50_000, 10**9, "≥ 50,000 (supernodes)"),
-        (0, 10**9, "**all**"),
-    ):
+    for lo, hi, label in BANDS:
         line = band(lo, hi, label)
         if line:
             rows.append(line)
-    body = (
+    return (
         f"Served: users with >= {settings.suggestion_precompute_min_degree} connections their "
         f"stored exact top {settings.suggestion_precompute_top} (filtered live), everyone else "
         f"the bound: {args.friends} newest connections × {args.fanout} newest of each, "
@@ -172,6 +171,22 @@ def main() -> int:
         f"{' (exact answers reused from ' + str(args.exact_cache.name) + ')' if args.reuse_exact else ''}."
         "\n\n" + "\n".join(rows) + "\n"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--exact-cache", type=Path, default=ROOT / "bench" / "out" / "recall-exact.json"
+    )
+    parser.add_argument("--reuse-exact", action="store_true", help="read exact answers saved")
+    parser.add_argument("--friends", type=int, default=Tuning().suggestion_friends)
+    parser.add_argument("--fanout", type=int, default=Tuning().suggestion_fanout)
+    parser.add_argument("--seeks", type=int, default=Tuning().suggestion_seeks)
+    args = parser.parse_args(argv)
+    settings = ensure_graph()
+    body = table(args, settings, measure(args, settings))
     print(body)
     if args.record:
         record(

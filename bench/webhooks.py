@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -33,8 +32,9 @@ from bench.toolkit.http import request as call
 from bench.toolkit.instances import bench_ports, neo4j_env, own_neo4j
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.processes import deliver_worker
-from bench.toolkit.results import record
+from bench.toolkit.results import command_line, record
 from bench.toolkit.stats import percentile
+from bench.toolkit.waiting import wait_until
 from service.config import Settings
 from service.domain import auth
 from service.domain.users import stored_user
@@ -126,6 +126,112 @@ def fmt_load(load: tuple[float, float, float]) -> str:
     return " / ".join(f"{x:.1f}" for x in load)
 
 
+def receiver_latency(args, servers: dict[str, Gunicorn], ready_base: str) -> dict:
+    """Per rate (None: closed loop) and variant ("ready" or a server's label): the median of 3
+    rotated rounds (by p99 in the open loop, where every round sends the same)."""
+    series = iter(range(1, 10**6))
+    # Warm up: the first requests of each worker connect and plan every query (on a cold,
+    # busy Neo4j the very first may time out: 503).
+    for server in servers.values():
+        warm = post_events(server.base, next(series))(0)
+        for i in range(40):
+            with contextlib.suppress(RuntimeError):
+                warm(i)
+
+    def measure(name, make_call, rate):
+        if rate:
+            return harness.run_at_rate(name, make_call, rate=rate, seconds=args.seconds)
+        return harness.run(name, make_call, processes=args.processes, seconds=args.seconds)
+
+    results = {}
+    for rate in args.rate or [None]:
+        runs: dict[str, list] = {"ready": [], **{label: [] for label in servers}}
+        for _ in range(3):  # rotate so drift hits every variant alike
+            runs["ready"].append(measure("GET /health/ready", get_ready(ready_base), rate))
+            for label, server in servers.items():
+                make_call = post_events(server.base, next(series))
+                runs[label].append(measure(f"POST webhook ({label})", make_call, rate))
+        for name, rounds in runs.items():
+            key = (lambda r: r.p99_ms) if rate else (lambda r: r.rps)
+            results[rate, name] = harness.median_of(rounds, key)
+            print(f"rate {rate}: {results[rate, name].row()}", flush=True)
+    return results
+
+
+def mirror_lag(args, a_settings: Settings, b_settings: Settings, b_base: str) -> list[float]:
+    """ms from each event's creation on A to its receipt on B, over `args.actions` random
+    lifecycle actions on A while A's delivery worker sends to B."""
+    a_env = neo4j_env(a_settings, JWT_SECRET=JWT, WEBHOOK_POLL_SECONDS="0.05", LOG_LEVEL="warning")
+    with Gunicorn(a_env) as a, db.create_driver(a_settings) as a_driver:
+        store = WebhookStore(Runner(a_driver, a_settings.neo4j_database))
+        store.add_subscriber(b_base + "/webhooks/selfcommunity/", SECRET, [], False, time.time())
+        worker = deliver_worker(a_env).start()
+        rng = random.Random(5)
+        tokens = {u: auth.mint_token(u, JWT, ttl_seconds=3600) for u in range(1, 21)}
+        try:
+            for _ in range(args.actions):
+                actor, other = rng.sample(range(1, 21), 2)
+                action = rng.choice(["request", "accept", "remove"])
+                url = f"{a.base}/api/v2/user/{other}/connection/{action}/"
+                call(url, {"Authorization": f"Bearer {tokens[actor]}"}, "POST", b"")
+                time.sleep(args.pace)
+            records, _, _ = a_driver.execute_query(
+                "MATCH (e:Event) RETURN e.id AS id, e.created AS created",
+                database_=a_settings.neo4j_database,
+            )
+            created = {r["id"]: r["created"].to_native().timestamp() for r in records}
+            last = max(created)
+            wait_until(lambda: store.list_subscribers()[0]["cursor"] >= last, 120, "catching up")
+        finally:
+            worker.stop()
+    with db.create_driver(b_settings) as b_driver:
+        records, _, _ = b_driver.execute_query(
+            "MATCH (r:ReceivedEvent) WHERE r.event_id < 1000000000 "
+            "RETURN r.event_id AS id, r.received_at AS at",
+            database_=b_settings.neo4j_database,
+        )
+    return [(r["at"] - created[r["id"]]) * 1000 for r in records if r["id"] in created]
+
+
+def table(args, labels: list[str], results: dict, loads: tuple, lags: list[float]) -> str:
+    """The receiver's rows against the /health/ready baseline, then the lag line."""
+    if args.rate:
+        how = "open loop at a fixed rate (latency from each scheduled start)"
+    else:
+        how = f"{args.processes} client processes back to back"
+    rows = []
+    for rate in args.rate or [None]:
+        offered = f"{rate:g}" if rate else "closed loop"
+        ready = results[rate, "ready"]
+        rows.append(
+            f"| {offered} | GET /health/ready (baseline) | {ready.rps:.1f} | {ready.p50_ms:.1f} | "
+            f"{ready.p99_ms:.1f} | 1.0× | {ready.errors} |"
+        )
+        for label in labels:
+            hook = results[rate, label]
+            rows.append(
+                f"| {offered} | POST /webhooks/selfcommunity/, {label} | {hook.rps:.1f} | "
+                f"{hook.p50_ms:.1f} | {hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× | "
+                f"{hook.errors} |"
+            )
+    return "\n".join(
+        [
+            f"Receiver: {how}, median ({'by p99' if args.rate else 'by req/s'}) of 3 rotated "
+            f"{args.seconds:g}-second rounds; baseline "
+            "/health/ready on the same server. Load average (1/5/15 min) "
+            f"{fmt_load(loads[0])} before, {fmt_load(loads[1])} after.",
+            "",
+            "| offered req/s | request | achieved req/s | p50 ms | p99 ms | p99 vs baseline | errors |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
+            f"{len(lags)} events, p50 {percentile(lags, 0.5):.0f} ms, "
+            f"p99 {percentile(lags, 0.99):.0f} ms, max {max(lags):.0f} ms.",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2, help="closed-loop clients")
@@ -151,136 +257,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     b = Gunicorn(b_env).start()
     servers = {"this tree": b}
-    if args.compare:
-        servers[f"{args.compare} ({revision(args.compare)})"] = Gunicorn(
-            b_env, checkout=args.compare.resolve()
-        ).start()
-    load_before = os.getloadavg()
-    series = iter(range(1, 10**6))
     try:
+        if args.compare:
+            label = f"{args.compare} ({revision(args.compare)})"
+            servers[label] = Gunicorn(b_env, checkout=args.compare.resolve()).start()
+        load_before = os.getloadavg()
         print("receiver latency ...", flush=True)
-        # Warm up: the first requests of each worker connect and plan every query (on a cold,
-        # busy Neo4j the very first may time out: 503).
-        for server in servers.values():
-            warm = post_events(server.base, next(series))(0)
-            for i in range(40):
-                with contextlib.suppress(RuntimeError):
-                    warm(i)
-
-        def measure(name, make_call, rate):
-            if rate:
-                return harness.run_at_rate(name, make_call, rate=rate, seconds=args.seconds)
-            return harness.run(name, make_call, processes=args.processes, seconds=args.seconds)
-
-        results = {}  # (rate or None, "ready" or a server's label) -> median Result
-        for rate in args.rate or [None]:
-            runs = {"ready": [], **{label: [] for label in servers}}
-            for _ in range(3):  # rotate so drift hits every variant alike
-                runs["ready"].append(measure("GET /health/ready", get_ready(b.base), rate))
-                for label, server in servers.items():
-                    make_call = post_events(server.base, next(series))
-                    runs[label].append(measure(f"POST webhook ({label})", make_call, rate))
-            for name, rounds in runs.items():
-                # Open loop: every round sends the same, so the median is by p99.
-                key = (lambda r: r.p99_ms) if rate else (lambda r: r.rps)
-                results[rate, name] = harness.median_of(rounds, key)
-                print(f"rate {rate}: {results[rate, name].row()}", flush=True)
-        load_after = os.getloadavg()
+        results = receiver_latency(args, servers, b.base)
+        loads = (load_before, os.getloadavg())
         for server in servers.values():
             if server is not b:
                 server.stop()  # only B's own receiver takes part in the lag
-
         print(f"lag A -> B over {args.actions} lifecycle actions ...", flush=True)
-        a_env = neo4j_env(
-            a_settings, JWT_SECRET=JWT, WEBHOOK_POLL_SECONDS="0.05", LOG_LEVEL="warning"
-        )
-        a = Gunicorn(a_env).start()
-        with db.create_driver(a_settings) as a_driver:
-            graph = Runner(a_driver, a_settings.neo4j_database)
-            store = WebhookStore(graph)
-            store.add_subscriber(
-                b.base + "/webhooks/selfcommunity/", SECRET, [], False, time.time()
-            )
-            worker = deliver_worker(a_env).start()
-            rng = random.Random(5)
-            tokens = {u: auth.mint_token(u, JWT, ttl_seconds=3600) for u in range(1, 21)}
-            try:
-                for _ in range(args.actions):
-                    actor, other = rng.sample(range(1, 21), 2)
-                    action = rng.choice(["request", "accept", "remove"])
-                    call(
-                        f"{a.base}/api/v2/user/{other}/connection/{action}/",
-                        {"Authorization": f"Bearer {tokens[actor]}"},
-                        "POST",
-                        b"",
-                    )
-                    time.sleep(args.pace)
-                records, _, _ = a_driver.execute_query(
-                    "MATCH (e:Event) RETURN e.id AS id, e.created AS created",
-                    database_=a_settings.neo4j_database,
-                )
-                created = {r["id"]: r["created"].to_native().timestamp() for r in records}
-                deadline = time.monotonic() + 120
-                while store.list_subscribers()[0]["cursor"] < max(created):
-                    if time.monotonic() > deadline:
-                        raise SystemExit("bench: the worker did not catch up in 120 s")
-                    time.sleep(0.2)
-            finally:
-                worker.stop()
-                a.stop()
-        with db.create_driver(b_settings) as b_driver:
-            records, _, _ = b_driver.execute_query(
-                "MATCH (r:ReceivedEvent) WHERE r.event_id < 1000000000 "
-                "RETURN r.event_id AS id, r.received_at AS at",
-                database_=b_settings.neo4j_database,
-            )
-        lags = [(r["at"] - created[r["id"]]) * 1000 for r in records if r["id"] in created]
+        lags = mirror_lag(args, a_settings, b_settings, b.base)
     finally:
         for server in servers.values():
             server.stop()
-        for server in (a_server, b_server):
-            server.stop()
-            shutil.rmtree(server.settings.home, ignore_errors=True)
-    if args.rate:
-        how = "open loop at a fixed rate (latency from each scheduled start)"
-    else:
-        how = f"{args.processes} client processes back to back"
-    rows = []
-    for rate in args.rate or [None]:
-        offered = f"{rate:g}" if rate else "closed loop"
-        ready = results[rate, "ready"]
-        rows.append(
-            f"| {offered} | GET /health/ready (baseline) | {ready.rps:.1f} | {ready.p50_ms:.1f} | "
-            f"{ready.p99_ms:.1f} | 1.0× | {ready.errors} |"
-        )
-        for label in servers:
-            hook = results[rate, label]
-            rows.append(
-                f"| {offered} | POST /webhooks/selfcommunity/, {label} | {hook.rps:.1f} | "
-                f"{hook.p50_ms:.1f} | {hook.p99_ms:.1f} | {hook.p99_ms / ready.p99_ms:.1f}× | "
-                f"{hook.errors} |"
-            )
-    body = "\n".join(
-        [
-            f"Receiver: {how}, median ({'by p99' if args.rate else 'by req/s'}) of 3 rotated "
-            f"{args.seconds:g}-second rounds; baseline "
-            "/health/ready on the same server. Load average (1/5/15 min) "
-            f"{fmt_load(load_before)} before, {fmt_load(load_after)} after.",
-            "",
-            "| offered req/s | request | achieved req/s | p50 ms | p99 ms | p99 vs baseline | errors |",
-            "|---|---|---|---|---|---|---|",
-            *rows,
-            "",
-            f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
-            f"{len(lags)} events, p50 {percentile(lags, 0.5):.0f} ms, p99 {percentile(lags, 0.99):.0f} ms, "
-            f"max {max(lags):.0f} ms.",
-        ]
-    )
+        for neo4j in (a_server, b_server):
+            neo4j.stop()
+            shutil.rmtree(neo4j.settings.home, ignore_errors=True)
+    body = table(args, list(servers), results, loads, lags)
     print(body)
     if args.record:
         record(
             "Webhooks: receiver latency and A → B lag",
-            "python -m bench.webhooks " + " ".join(argv or sys.argv[1:]),
+            command_line("bench.webhooks", argv),
             body,
         )
     return 0

@@ -130,3 +130,18 @@ def graph_states(driver, database: str) -> dict[tuple[int, int], object]:
         elif requests:
             states[(a, b)] = Request(*requests[0])
     return states
+
+
+def replayed_event_log(driver, database: str) -> dict[tuple[int, int], object]:
+    """The state per pair the event log replays to; asserts the log is gap-free from 1."""
+    rows = driver.execute_query(
+        "MATCH (e:Event) RETURN e.id AS id, e.type AS type, e.from_user_id AS f, "
+        "e.to_user_id AS t ORDER BY e.id",
+        database_=database,
+    ).records
+    assert [r["id"] for r in rows] == list(range(1, len(rows) + 1))
+    replayed: dict = {}
+    for r in rows:
+        pair = (min(r["f"], r["t"]), max(r["f"], r["t"]))
+        replayed[pair] = replay(replayed.get(pair), r["type"], r["f"], r["t"])
+    return {p: s for p, s in replayed.items() if s is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import time
@@ -18,6 +19,7 @@ from bench.chaos.load import Load, Writes, write_phase_available
 from bench.chaos.system import Neo4jUnderTest, log
 from bench.chaos.webhook_chain import WebhookChain
 from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.waiting import wait_until
 from service.graph import db
 
 
@@ -41,11 +43,14 @@ def scenario_crash(
     states = neo.index_states()
     report = neo.server.recovery_report()
     # Observe until the service answers 200 again (at most a minute), then a little longer.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-        s.started >= answered and s.outcome in (200, 404) for s in list(load.samples)
-    ):
-        time.sleep(0.2)
+    with contextlib.suppress(TimeoutError):  # the figures then say it did not recover
+        wait_until(
+            lambda: any(
+                s.started >= answered and s.outcome in (200, 404) for s in list(load.samples)
+            ),
+            60,
+            "an answer after the restart",
+        )
     time.sleep(3)
     samples = load.stop()
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -9,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.processes import deliver_worker
+from bench.toolkit.waiting import wait_until
 from service.config import Settings
 from service.graph import db
 from service.graph.events import EventLog
@@ -67,12 +69,13 @@ class WebhookChain:
                 [e["event_id"] for e in EventLog(graph).read_events(0, limit=10**6)], default=0
             )
             store = WebhookStore(graph)
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
+
+            def caught_up() -> bool:
                 rows = [r for r in store.list_subscribers() if r["id"] == self.subscriber]
-                if rows and rows[0]["cursor"] >= last:
-                    break
-                time.sleep(0.5)
+                return bool(rows) and rows[0]["cursor"] >= last
+
+            with contextlib.suppress(TimeoutError):  # then the comparison says what is missing
+                wait_until(caught_up, timeout, "the delivery worker catching up", interval=0.5)
             failures = store.list_failures()
         self.worker.stop()
         self.sink.shutdown()

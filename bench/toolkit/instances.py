@@ -58,6 +58,18 @@ def instance_env(server: Neo4jServerSettings, env: dict | None = None) -> dict[s
     }
 
 
+def bench_instance(name: str, heap: str, pagecache: str) -> tuple[LocalNeo4j, Settings]:
+    """A benchmark's own instance on `bench_ports()`, memory from NEO4J_HEAP / NEO4J_PAGECACHE
+    when set, else `heap` / `pagecache` (not started)."""
+    env = os.environ
+    return own_neo4j(
+        name,
+        *bench_ports(),
+        NEO4J_HEAP=env.get("NEO4J_HEAP", heap),
+        NEO4J_PAGECACHE=env.get("NEO4J_PAGECACHE", pagecache),
+    )
+
+
 def neo4j_env(settings: Settings, **extra: object) -> dict[str, str]:
     """This process's environment with `settings`' Neo4j and `extra`: a child's environment."""
     return {

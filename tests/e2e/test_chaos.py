@@ -1,7 +1,6 @@
 """Chaos under load, the hard way: SIGKILL Neo4j and gunicorn workers, HUP and SIGTERM gunicorn.
 
-Runs bench.chaos's scenarios (bench/chaos/scenarios.py) (the same code as `make soak` and the figures in
-bench/RESULTS.md) on a throwaway managed instance (`chaostest`, test ports + 500), deleted
+Runs bench/chaos/scenarios.py (the same code as `make soak` and the figures in bench/RESULTS.md) on a throwaway managed instance (`chaostest`, test ports + 500), deleted
 afterwards. Only processes these tests started are signalled. Timing limits here are generous
 (the machines are shared); the measured figures are in bench/RESULTS.md.
 """

@@ -20,6 +20,7 @@ from bench.toolkit.http import request as call
 from bench.toolkit.instances import neo4j_env
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.processes import deliver_worker
+from bench.toolkit.waiting import wait_until
 from service.domain import auth
 from service.graph import db
 from service.graph.errors import GraphUnavailable
@@ -131,10 +132,7 @@ def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
             "MATCH (e:Event) RETURN max(e.id) AS last", database_=database
         )
         last = records[0]["last"]
-        deadline = time.monotonic() + 90
-        while store.list_subscribers()[0]["cursor"] < last:
-            assert time.monotonic() < deadline, store.list_subscribers()
-            time.sleep(0.2)
+        wait_until(lambda: store.list_subscribers()[0]["cursor"] >= last, 90, "B catching up")
         assert store.list_failures() == []
     finally:
         worker.stop()
@@ -188,15 +186,14 @@ def test_kill_9_of_neo4j_mid_delivery_loses_nothing(mirror_instance, mirror_sett
                 receiver.wait_for(4, timeout=60)
                 server.kill()  # mid-delivery: the 5th is in flight
                 server.start()
-                deadline = time.monotonic() + 120
-                while True:
+
+                def delivered_all() -> bool:
                     try:
-                        if WebhookStore(graph).list_subscribers()[0]["cursor"] == events:
-                            break
+                        return WebhookStore(graph).list_subscribers()[0]["cursor"] == events
                     except GraphUnavailable:
-                        pass
-                    assert time.monotonic() < deadline, "deliveries did not resume"
-                    time.sleep(0.3)
+                        return False  # not answering yet after the restart
+
+                wait_until(delivered_all, 120, "deliveries resuming", interval=0.3)
                 assert worker.proc.poll() is None  # the worker rode out the outage
             finally:
                 worker.stop()
