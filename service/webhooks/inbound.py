@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import orjson
 
 from service.domain.schemas import MAX_INT64
-from service.domain.users import InvalidUser, stored_user
+from service.domain.users import InvalidUser, event_user
 from service.graph import sync
 from service.graph.sync import SyncStore
 from service.observability import metrics
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 APPLIED, UNCHANGED, STALE, IGNORED = "applied", "unchanged", "stale", "ignored"
 USER_EVENTS = ("user.created", "user.updated", "user.deleted")
+MAX_CREATED = 9_999_999_999  # Unix seconds (year 2286); the clock bound below is the real one
 
 
 class InvalidEvent(ValueError):
@@ -70,6 +71,7 @@ def event_from(raw) -> ReceivedEvent:
         isinstance(created, bool)
         or not isinstance(created, int | float)
         or not math.isfinite(created)
+        or not 0 <= created <= MAX_CREATED
     ):
         raise InvalidEvent("created must be a Unix time in seconds.")
     if not isinstance(data, dict):
@@ -79,7 +81,7 @@ def event_from(raw) -> ReceivedEvent:
 
 def _user(data, where: str) -> dict:
     try:
-        return stored_user(data)
+        return event_user(data)
     except InvalidUser as exc:
         name = where if exc.field == "-" else f"{where}.{exc.field}"
         raise InvalidEvent(f"{name}: {exc.message}") from None
@@ -108,14 +110,29 @@ class EventReceiver:
             metrics.WEBHOOKS_RECEIVED.labels("refused").inc()
             raise
         try:
-            return self.apply(parse_event(body))
-        except InvalidEvent:
+            event = parse_event(body)
+            change = self._checked_change(event)
+        except (ValueError, OverflowError, TypeError) as exc:  # InvalidEvent is a ValueError
             metrics.WEBHOOKS_RECEIVED.labels("invalid").inc()
-            raise
+            if isinstance(exc, InvalidEvent):
+                raise
+            # Whatever else a hostile payload trips on is still the payload's fault: 400.
+            raise InvalidEvent(f"The event cannot be applied: {exc}.") from None
+        return self._apply(event, change)
 
     def apply(self, event: ReceivedEvent) -> str:
         """applied, stale, ignored or duplicate; nothing is written when InvalidEvent is raised."""
-        change, users, pair = self._change_for(event)
+        return self._apply(event, self._checked_change(event))
+
+    def _checked_change(self, event: ReceivedEvent) -> tuple[Callable, list[dict], tuple | None]:
+        # A `created` ahead of the clock would date the pair or user ahead of every real event
+        # to come, and so make them stale: it may lead by the signature's tolerance at most.
+        if event.created > self.clock() + self.tolerance:
+            raise InvalidEvent("created is in the future.")
+        return self._change_for(event)
+
+    def _apply(self, event: ReceivedEvent, planned: tuple[Callable, list[dict], tuple | None]):
+        change, users, pair = planned
         outcome = self.store.apply(
             event.event_id, event.type, event.created, self.clock(), change, users, pair
         )
