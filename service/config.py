@@ -265,6 +265,8 @@ class Settings:
     readiness_cache_seconds: float = env_field("READINESS_CACHE_SECONDS", 1.0)
     allowed_hosts: tuple[str, ...] = env_field("ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS)
     jwt_secret: str = ""
+    # 0: no cap; else a token whose `exp - iat` exceeds this many seconds is refused (401).
+    jwt_max_lifetime: int = env_field("JWT_MAX_LIFETIME_SECONDS", 0)
     default_limit: int = env_field("CONNECTIONS_DEFAULT_LIMIT", 20, minimum=1)
     max_limit: int = env_field("CONNECTIONS_MAX_LIMIT", 100, minimum=1)
     trust_forwarded: bool = env_field("TRUST_FORWARDED_HEADERS", False)

@@ -11,7 +11,12 @@ from falcon.routing import BaseConverter
 
 from service.api import resources
 from service.api.errors import register_error_handlers
-from service.api.middleware import AllowedHostsMiddleware, ReadinessGate, RequestContextMiddleware
+from service.api.middleware import (
+    AllowedHostsMiddleware,
+    ReadinessGate,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.api.openapi import build_openapi
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         cors_enable=False,
         middleware=[
             RequestContextMiddleware(),  # first: every response, a refused one too, is logged
+            SecurityHeadersMiddleware(),
             AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
             ReadinessGate(readiness, gated),
         ],

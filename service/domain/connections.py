@@ -48,7 +48,9 @@ class ConnectionsService:
             token = auth.bearer_token(authorization)
             if token is None:
                 return None
-            user_id = auth.decode_token(token, self.settings.jwt_secret)
+            user_id = auth.decode_token(
+                token, self.settings.jwt_secret, max_lifetime=self.settings.jwt_max_lifetime
+            )
         except auth.InvalidToken as exc:
             raise NotAuthenticated(str(exc)) from None
         if not is_user_id(user_id):

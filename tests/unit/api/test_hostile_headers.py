@@ -1,0 +1,54 @@
+"""Small hostile-client items: forwarded schemes, nosniff, no-store, JWT claims end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import auth
+from tests.unit.api.test_connections_resource import PATH, SECRET, bearer, make_client
+from tests.unit.fakes import FakeGraph
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Forwarded": "proto=javascript"},
+        {"X-Forwarded-Proto": "javascript"},
+        {"Forwarded": "proto=data"},
+    ],
+)
+def test_a_forwarded_scheme_other_than_http_or_https_is_400(headers):
+    resp = make_client(trust_forwarded=True).simulate_get(PATH, headers=headers)
+    assert resp.status_code == 400 and "proto" in resp.json["detail"]
+
+
+@pytest.mark.parametrize("proto", ["http", "https"])
+def test_http_and_https_forwarded_schemes_build_the_links(proto):
+    graph = FakeGraph()
+    resp = make_client(graph, trust_forwarded=True).simulate_get(
+        PATH, params={"limit": "1"}, headers={"X-Forwarded-Proto": proto}
+    )
+    assert resp.status_code == 200
+    assert resp.json["next"] is None or resp.json["next"].startswith(f"{proto}://")
+
+
+def test_every_answer_says_nosniff():
+    client = make_client()
+    for path in (PATH, "/health/live", "/nowhere", "/api/v2/openapi.json"):
+        assert client.simulate_get(path).headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_answers_to_credentialed_requests_are_no_store():
+    client = make_client()
+    assert "Cache-Control" not in client.simulate_get(PATH).headers
+    assert client.simulate_get(PATH, headers=bearer(1)).headers["Cache-Control"] == "no-store"
+    refused = client.simulate_get(PATH, headers={"Authorization": "Bearer nonsense"})
+    assert refused.status_code == 401 and refused.headers["Cache-Control"] == "no-store"
+
+
+def test_a_token_longer_lived_than_the_maximum_is_401():
+    token = auth.mint_token(1, SECRET, ttl_seconds=86400)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert make_client().simulate_get(PATH, headers=headers).status_code == 200
+    resp = make_client(jwt_max_lifetime=3600).simulate_get(PATH, headers=headers)
+    assert resp.status_code == 401 and "lifetime" in resp.json["detail"]
