@@ -10,6 +10,7 @@ import orjson
 from falcon.routing import BaseConverter
 
 from service.api import resources
+from service.api.bodies import BodyLimitMiddleware
 from service.api.errors import register_error_handlers
 from service.api.middleware import (
     AllowedHostsMiddleware,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
             SecurityHeadersMiddleware(),
             AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
             ReadinessGate(readiness, gated),
+            BodyLimitMiddleware(),  # last: a request refused earlier is not read at all
         ],
     )
     app.req_options.strip_url_path_trailing_slash = False

@@ -139,6 +139,9 @@ class IsConnectionResource:
 class ConnectionStatusesResource:
     """`POST /api/v2/user/connection/statuses/`: my status with each user of a list."""
 
+    # 1,000 ids (the schema's cap) of 19 digits with separators, and room for whitespace.
+    max_body_bytes = 64 * 1024
+
     def __init__(self, service):
         self.service = service
         self.body_schema = ConnectionStatusesBodySchema()
