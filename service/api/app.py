@@ -12,6 +12,7 @@ from falcon.routing import BaseConverter
 from service.api import resources
 from service.api.bodies import BodyLimitMiddleware
 from service.api.errors import register_error_handlers
+from service.api.limits import RateLimiter, RateLimitMiddleware
 from service.api.middleware import (
     AllowedHostsMiddleware,
     ReadinessGate,
@@ -103,16 +104,19 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         SelfCommunityWebhookResource,
     )
 
-    app = ConnectionsApp(
-        cors_enable=False,
-        middleware=[
-            RequestContextMiddleware(),  # first: every response, a refused one too, is logged
-            SecurityHeadersMiddleware(),
-            AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
-            ReadinessGate(readiness, gated),
-            BodyLimitMiddleware(),  # last: a request refused earlier is not read at all
-        ],
-    )
+    middleware: list = [
+        RequestContextMiddleware(),  # first: every response, a refused one too, is logged
+        SecurityHeadersMiddleware(),
+        AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
+    ]
+    limiter = RateLimiter.from_settings(settings)
+    if limiter is not None:
+        middleware.append(RateLimitMiddleware(limiter, settings))
+    middleware += [
+        ReadinessGate(readiness, gated),
+        BodyLimitMiddleware(),  # last: a request refused earlier is not read at all
+    ]
+    app = ConnectionsApp(cors_enable=False, middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = False
     app.req_options.keep_blank_qs_values = True  # `?limit=` is invalid, not silently absent
     app.router_options.converters["user_id"] = UserIdConverter

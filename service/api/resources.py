@@ -14,6 +14,8 @@ from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_
 class LiveResource:
     """The process is up (no database call)."""
 
+    rate_budget = None  # probes are never rate limited
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = {"status": "ok"}
 
@@ -23,6 +25,8 @@ class ReadyResource:
 
     503 otherwise (from the error handlers), naming the indexes and their population %.
     """
+
+    rate_budget = None
 
     def __init__(self, readiness):
         self.readiness = readiness
@@ -34,6 +38,8 @@ class ReadyResource:
 
 class MetricsResource:
     """`GET /metrics`: Prometheus exposition of every worker's metrics."""
+
+    rate_budget = None
 
     def __init__(self, render):
         self.render = render
@@ -65,6 +71,8 @@ class UserConnectionsResource:
 
 class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
+
+    rate_budget = "suggestions"  # service/api/limits.py: the costliest read has its own
 
     def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
         self.service = service
@@ -141,6 +149,7 @@ class ConnectionStatusesResource:
 
     # 1,000 ids (the schema's cap) of 19 digits with separators, and room for whitespace.
     max_body_bytes = 64 * 1024
+    rate_budget = "reads"  # a POST that only reads
 
     def __init__(self, service):
         self.service = service
@@ -199,6 +208,8 @@ class UserResource:
 
 class OpenApiResource:
     """`GET /api/v2/openapi.json`: the OpenAPI 3 document, generated once at start."""
+
+    rate_budget = None
 
     def __init__(self, document: dict):
         self.document = document

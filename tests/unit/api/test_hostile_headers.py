@@ -52,3 +52,28 @@ def test_a_token_longer_lived_than_the_maximum_is_401():
     assert make_client().simulate_get(PATH, headers=headers).status_code == 200
     resp = make_client(jwt_max_lifetime=3600).simulate_get(PATH, headers=headers)
     assert resp.status_code == 401 and "lifetime" in resp.json["detail"]
+
+
+def test_the_pending_requests_cap_is_a_400_saying_so():
+    graph = FakeGraph()
+    graph.sent_requests[1] = 3
+    client = make_client(graph, max_pending_requests=3)
+    resp = client.simulate_post("/api/v2/user/2/connection/request/", headers=bearer(1))
+    assert resp.status_code == 400
+    assert "3 connection requests waiting for an answer" in resp.json["detail"]
+    # Other actions, and users under the cap, are not affected.
+    assert (
+        client.simulate_post("/api/v2/user/2/connection/accept/", headers=bearer(1)).status_code
+        == 200
+    )
+    graph.sent_requests[1] = 2
+    assert (
+        client.simulate_post("/api/v2/user/2/connection/request/", headers=bearer(1)).status_code
+        == 200
+    )
+    graph.sent_requests[1] = 10**6
+    uncapped = make_client(graph, max_pending_requests=0)
+    assert (
+        uncapped.simulate_post("/api/v2/user/2/connection/request/", headers=bearer(1)).status_code
+        == 200
+    )
