@@ -77,3 +77,15 @@ def test_the_pending_requests_cap_is_a_400_saying_so():
         uncapped.simulate_post("/api/v2/user/2/connection/request/", headers=bearer(1)).status_code
         == 200
     )
+
+
+def test_the_document_has_the_webhook_route_and_every_limit_answer():
+    doc = make_client().simulate_get("/api/v2/openapi.json").json
+    webhook = doc["paths"]["/webhooks/selfcommunity/"]["post"]
+    assert {"200", "400", "401", "413", "414", "431"} <= set(webhook["responses"])
+    assert "429" not in webhook["responses"]  # the signed sender is not rate limited
+    for path, operations in doc["paths"].items():
+        for operation in operations.values():
+            assert {"400", "413", "414", "431"} <= set(operation["responses"]), path
+    suggest = doc["paths"]["/api/v2/suggestion/user/"]["get"]["responses"]["429"]
+    assert {"Retry-After", "RateLimit-Policy", "RateLimit"} <= set(suggest["headers"])
