@@ -66,12 +66,13 @@ def test_tricklers_never_hold_the_threads_and_are_closed(server):
         for sock in tricklers:
             sock.sendall(b"s")
         time.sleep(0.2)
-    assert max(latencies) < 1.0, latencies
+    # Without the head read in the event loop the threads are held and this waits for ever.
+    assert max(latencies) < 2.5, latencies
     for sock in tricklers:  # closed by the server within the header timeout (2 s, swept each 1 s)
         sock.settimeout(5)
         assert sock.recv(100) == b""
         sock.close()
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 9
 
 
 @pytest.mark.parametrize(
@@ -135,4 +136,4 @@ def test_a_kept_alive_connection_that_trickles_its_next_request_is_closed(server
         sock.sendall(b"GET /health/live HTTP/1.1\r\nHo")
         t0 = time.monotonic()
         assert sock.recv(100) == b""
-        assert time.monotonic() - t0 < 4
+        assert time.monotonic() - t0 < 6
