@@ -45,6 +45,7 @@ def api_schema(driver, neo4j_settings, redis_url):
             jwt_secret=FUZZ_SECRET,
             selfcommunity_webhook_secret="fuzz-webhook-secret",  # the route exists
             # Rate limits on, over a real Redis, with budgets the fuzzer does not spend.
+            rate_limits_enabled=True,
             redis_url=redis_url,
             rate_limit_reads="1000000/minute",
             rate_limit_writes="1000000/minute",
