@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer bench-abuse soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -105,6 +105,11 @@ bench: venv
 bench-deep: venv
 	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
 	$(BIN)/python -m bench.deep --record
+
+# Hostile clients (docs/limits-and-abuse.md): 50 MB posts, 64 trickling connections for 2
+# minutes, a user and an address flooding at 10x their budget (~5 min); `--short` for ~1.5 min.
+bench-abuse: venv
+	$(BIN)/python -m bench.abuse --record
 
 bench-recall: venv
 	$(BIN)/python -m bench.suggestion_recall --record

@@ -265,6 +265,8 @@ class Settings:
     readiness_cache_seconds: float = env_field("READINESS_CACHE_SECONDS", 1.0)
     allowed_hosts: tuple[str, ...] = env_field("ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS)
     jwt_secret: str = ""
+    # 0: no cap; else a token whose `exp - iat` exceeds this many seconds is refused (401).
+    jwt_max_lifetime: int = env_field("JWT_MAX_LIFETIME_SECONDS", 0)
     default_limit: int = env_field("CONNECTIONS_DEFAULT_LIMIT", 20, minimum=1)
     max_limit: int = env_field("CONNECTIONS_MAX_LIMIT", 100, minimum=1)
     trust_forwarded: bool = env_field("TRUST_FORWARDED_HEADERS", False)
@@ -290,6 +292,14 @@ class Settings:
     # Redis: REDIS_URL names a server to use; else the managed local one (`connections redis`).
     redis_url: str = ""
     redis_external: bool = False
+    # Rate limits (docs/limits-and-abuse.md): `limits` strings per budget, kept in Redis.
+    rate_limits_enabled: bool = env_field("RATE_LIMITS_ENABLED", True)
+    rate_limit_reads: str = env_field("RATE_LIMIT_READS", "600/minute")
+    rate_limit_writes: str = env_field("RATE_LIMIT_WRITES", "60/minute")
+    rate_limit_suggestions: str = env_field("RATE_LIMIT_SUGGESTIONS", "60/minute")
+    rate_limit_redis_timeout: float = env_field("RATE_LIMIT_REDIS_TIMEOUT", 0.1)
+    # A user's outgoing connection requests still unanswered; 0 = no cap.
+    max_pending_requests: int = env_field("MAX_PENDING_REQUESTS", 1000)
     redis_server: RedisServerSettings = field(default_factory=RedisServerSettings)
 
     @classmethod

@@ -65,11 +65,17 @@ def throwaway_instance(neo4j_settings, name: str, port_offset: int, **env_extra:
     )
 
 
+def without_rate_limits(settings: Settings) -> Settings:
+    """The suite's settings leave rate limits off (their Redis would be the dev one): the tests
+    of the limits (tests/integration/api/test_rate_limits.py) switch them on, on the test Redis."""
+    return dataclasses.replace(settings, rate_limits_enabled=False)
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings():
     """Settings pointing at a real, running Neo4j for the whole session."""
     if os.environ.get("NEO4J_URI"):
-        yield Settings.from_env()
+        yield without_rate_limits(Settings.from_env())
         return
     if docker_answers():
         from testcontainers.neo4j import Neo4jContainer
@@ -77,7 +83,7 @@ def neo4j_settings():
         password = "test-password-123"
         with Neo4jContainer(TEST_IMAGE, password=password) as container:
             yield dataclasses.replace(
-                Settings.from_env(),
+                without_rate_limits(Settings.from_env()),
                 neo4j_uri=container.get_connection_url(),
                 neo4j_password=password,
                 neo4j_external=True,
@@ -90,7 +96,7 @@ def neo4j_settings():
     already_running = server.pid() is not None
     server.start()
     yield dataclasses.replace(
-        Settings.from_env(),
+        without_rate_limits(Settings.from_env()),
         neo4j_uri=server_settings.bolt_uri,
         neo4j_password=server_settings.resolve_password(),
         server=server_settings,

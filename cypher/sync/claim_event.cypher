@@ -4,11 +4,14 @@
 // deliveries of one event racing each other apply it once.
 // Users: created or write-locked in the order given (the caller sorts them: lower id first, the
 // lifecycle's lock order), then updated unless they already reflect a later event (`synced_at` =
-// `created` of the last event applied to them); counters are never stored.
+// `created` of the last event applied to them); counters are never stored. A user this event
+// creates gets every field (`create_props`: defaults included); an update sets only `props`, the
+// fields the payload carried, so `is_staff` and omitted fields keep their stored values.
 // Pair: the same facts as lifecycle/pair_states as $from_id sees $to_id, plus the pair's last
 // applied change (lifecycle/read_pair_change); null/false when either id is null.
 // Params: $event_id, $type, $created (Unix seconds), $now (Unix seconds), $users (list of
-//         {id, props, date_joined} as domain.users.stored_user makes them; may be empty),
+//         {id, props, create_props, date_joined} as domain.users.event_user makes them; may
+//         be empty),
 //         $from_id, $to_id (int or null).
 // Returns one row: fresh (true when this transaction created the record, so it should apply the
 // event; nothing else is written or read otherwise), upserted (ids of the users updated),
@@ -19,7 +22,8 @@ WITH r.outcome = 'claimed' AS fresh
 CALL (fresh) {
   UNWIND CASE WHEN fresh THEN $users ELSE [] END AS row
   MERGE (u:User {id: row.id})
-    ON CREATE SET u.date_joined = coalesce(row.date_joined, datetime())
+    ON CREATE SET u += coalesce(row.create_props, {}),
+                u.date_joined = coalesce(row.date_joined, datetime())
   SET u._lock = true
   REMOVE u._lock
   WITH u, row, coalesce(u.synced_at, -1.0) < $created AS newer

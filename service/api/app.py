@@ -10,8 +10,15 @@ import orjson
 from falcon.routing import BaseConverter
 
 from service.api import resources
+from service.api.bodies import BodyLimitMiddleware
 from service.api.errors import register_error_handlers
-from service.api.middleware import AllowedHostsMiddleware, ReadinessGate, RequestContextMiddleware
+from service.api.limits import RateLimiter, RateLimitMiddleware
+from service.api.middleware import (
+    AllowedHostsMiddleware,
+    ReadinessGate,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.api.openapi import build_openapi
 from service.api.pagination import Pager
 from service.api.schemas import ConnectionsQuerySchema
@@ -81,14 +88,19 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         graph = open_graph_layer(settings)
     service = ConnectionsService(graph, settings, CommunitySettings(graph.community, settings))
     readiness = Readiness(graph.health, ttl=settings.readiness_cache_seconds)
-    app = ConnectionsApp(
-        cors_enable=False,
-        middleware=[
-            RequestContextMiddleware(),  # first: every response, a refused one too, is logged
-            AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
-            ReadinessGate(readiness, GATED),
-        ],
-    )
+    middleware: list = [
+        RequestContextMiddleware(),  # first: every response, a refused one too, is logged
+        SecurityHeadersMiddleware(),
+        AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
+    ]
+    limiter = RateLimiter.from_settings(settings)
+    if limiter is not None:
+        middleware.append(RateLimitMiddleware(limiter, settings))
+    middleware += [
+        ReadinessGate(readiness, GATED),
+        BodyLimitMiddleware(),  # last: a request refused earlier is not read at all
+    ]
+    app = ConnectionsApp(cors_enable=False, middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = False
     app.req_options.keep_blank_qs_values = True  # `?limit=` is invalid, not silently absent
     app.router_options.converters["user_id"] = UserIdConverter

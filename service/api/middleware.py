@@ -81,8 +81,13 @@ def split_host(value: str) -> str:
     return host if not port or port.isdigit() else ""
 
 
+# The schemes `next`/`previous` may carry; a proxy header naming another is refused.
+FORWARDED_SCHEMES = frozenset({"http", "https"})
+
+
 class AllowedHostsMiddleware:
-    """`next`/`previous` are built from the Host; any other host is refused with 400."""
+    """`next`/`previous` are built from the Host (and, when trusted, the forwarded scheme and
+    host); any other host, or a forwarded scheme other than http/https, is refused with 400."""
 
     def __init__(self, allowed: tuple[str, ...], trust_forwarded: bool):
         self.allowed = allowed
@@ -98,6 +103,21 @@ class AllowedHostsMiddleware:
                 "Invalid Host header %r; add it to ALLOWED_HOSTS if it is legitimate", raw
             )
             raise falcon.HTTPBadRequest(description="Invalid Host header.")
+        if self.trust_forwarded and req.forwarded_scheme.lower() not in FORWARDED_SCHEMES:
+            security_log.warning("Invalid forwarded scheme %r", req.forwarded_scheme)
+            raise falcon.HTTPBadRequest(
+                description="Invalid Forwarded proto (or X-Forwarded-Proto): http or https."
+            )
+
+
+class SecurityHeadersMiddleware:
+    """`nosniff` on every answer; `Cache-Control: no-store` on every answer to a request that
+    carried credentials, so no shared cache keeps a user's view (or their 401)."""
+
+    def process_response(self, req, resp, resource, req_succeeded: bool) -> None:
+        resp.set_header("X-Content-Type-Options", "nosniff")
+        if req.get_header("Authorization") is not None:
+            resp.set_header("Cache-Control", "no-store")
 
 
 class ReadinessGate:

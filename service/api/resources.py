@@ -23,6 +23,8 @@ from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_
 class LiveResource:
     """The process is up (no database call)."""
 
+    rate_budget = None  # probes are never rate limited
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = {"status": "ok"}
 
@@ -32,6 +34,8 @@ class ReadyResource:
 
     503 otherwise (from the error handlers), naming the indexes and their population %.
     """
+
+    rate_budget = None
 
     def __init__(self, readiness: Readiness):
         self.readiness = readiness
@@ -43,6 +47,8 @@ class ReadyResource:
 
 class MetricsResource:
     """`GET /metrics`: Prometheus exposition of every worker's metrics."""
+
+    rate_budget = None
 
     def __init__(self, render: Callable[[], tuple[bytes, str]]):
         self.render = render
@@ -70,6 +76,8 @@ class UserConnectionsResource:
 
 class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
+
+    rate_budget = "suggestions"  # service/api/limits.py: the costliest read has its own
 
     def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
@@ -136,6 +144,10 @@ class IsConnectionResource:
 class ConnectionStatusesResource:
     """`POST /api/v2/user/connection/statuses/`: my status with each user of a list."""
 
+    # 1,000 ids (the schema's cap) of 19 digits with separators, and room for whitespace.
+    max_body_bytes = 64 * 1024
+    rate_budget = "reads"  # a POST that only reads
+
     def __init__(self, service: ConnectionsService):
         self.service = service
         self.body_schema = ConnectionStatusesBodySchema()
@@ -182,6 +194,8 @@ class UserResource:
 
 class OpenApiResource:
     """`GET /api/v2/openapi.json`: the OpenAPI 3 document, generated once at start."""
+
+    rate_budget = None
 
     def __init__(self, document: dict):
         self.document = document

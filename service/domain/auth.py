@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 
@@ -9,6 +10,8 @@ import jwt
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("user_id", "token_type", "jti", "iat", "exp")
+# Clock skew allowed between SelfCommunity's servers and ours for `iat`.
+IAT_LEEWAY_SECONDS = 60
 
 
 class InvalidToken(Exception):
@@ -25,8 +28,14 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def decode_token(token: str, secret: str, *, now: float | None = None) -> int:
-    """The token's `user_id` once signature, algorithm, claims and expiry check out."""
+def decode_token(
+    token: str, secret: str, *, now: float | None = None, max_lifetime: float = 0
+) -> int:
+    """The token's `user_id` once signature, algorithm, claims and expiry check out.
+
+    `exp` and `iat` are finite numbers, `iat` is not ahead of `now` (beyond the leeway), and
+    with `max_lifetime` > 0 a token may not be valid for longer than that (`exp - iat`).
+    """
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
@@ -46,17 +55,26 @@ def decode_token(token: str, secret: str, *, now: float | None = None) -> int:
         raise InvalidToken("Token signature is invalid.") from None
     except jwt.InvalidTokenError:
         raise InvalidToken("Token is invalid.") from None
-    return _checked_user_id(claims, time.time() if now is None else now)
+    return _checked_user_id(claims, time.time() if now is None else now, max_lifetime)
 
 
-def _checked_user_id(claims: dict, now: float) -> int:
-    # Checked by hand rather than by PyJWT so bools and strings never pass as numbers.
+def _checked_user_id(claims: dict, now: float, max_lifetime: float) -> int:
+    # Checked by hand rather than by PyJWT so bools, strings, Infinity and NaN (which Python's
+    # JSON parser accepts) never pass as numbers.
     for name in ("exp", "iat"):
         value = claims[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise InvalidToken(f"Token claim '{name}' must be a NumericDate.")
     if now >= claims["exp"]:
         raise InvalidToken("Token has expired.")
+    if claims["iat"] > now + IAT_LEEWAY_SECONDS:
+        raise InvalidToken("Token claim 'iat' is in the future.")
+    if max_lifetime > 0 and claims["exp"] - claims["iat"] > max_lifetime:
+        raise InvalidToken(f"Token lifetime exceeds the maximum of {max_lifetime:g} seconds.")
     if claims["token_type"] != "access":
         raise InvalidToken("Token type must be 'access'.")
     if (

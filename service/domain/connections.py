@@ -10,7 +10,12 @@ from enum import Enum
 from service.config import Settings
 from service.domain import auth
 from service.domain.community import CommunitySettings
-from service.domain.errors import ActionNotAllowed, FollowModeEnabled, NotAuthenticated
+from service.domain.errors import (
+    ActionNotAllowed,
+    FollowModeEnabled,
+    NotAuthenticated,
+    TooManyPendingRequests,
+)
 from service.domain.lifecycle import Action, apply_change, classify, status_of
 from service.domain.ports import GraphPorts
 from service.domain.schemas import is_user_id
@@ -59,7 +64,9 @@ class ConnectionsService:
             token = auth.bearer_token(authorization)
             if token is None:
                 return None
-            user_id = auth.decode_token(token, self.settings.jwt_secret)
+            user_id = auth.decode_token(
+                token, self.settings.jwt_secret, max_lifetime=self.settings.jwt_max_lifetime
+            )
         except auth.InvalidToken as exc:
             raise NotAuthenticated(str(exc)) from None
         if not is_user_id(user_id):
@@ -151,12 +158,24 @@ class ConnectionsService:
         """Apply the viewer's action on the pair in one write transaction; the new status."""
         if other_id == viewer.user_id:
             raise ActionNotAllowed("You cannot do this to yourself.")
+        if action is Action.REQUEST:
+            self._check_pending_cap(viewer)
         outcome = self.graph.runner.write(
             apply_change, viewer.user_id, other_id, action, self.clock()
         )
         if outcome.event is not None:
             metrics.EVENTS_APPENDED.labels(outcome.event).inc()
         return outcome.status
+
+    def _check_pending_cap(self, viewer: Viewer) -> None:
+        # Read before the write, not in it: concurrent requests of one user can pass the cap by
+        # as many as are in flight at once (the writes budget bounds those).
+        cap = self.settings.max_pending_requests
+        if cap and self.graph.requests.count_sent_requests(viewer.user_id) >= cap:
+            raise TooManyPendingRequests(
+                f"You have {cap} connection requests waiting for an answer, the most allowed; "
+                "cancel one (or wait for answers) before sending another."
+            )
 
     def connection_status(self, viewer: Viewer, other_id: int) -> str | None:
         """The other user's connection_status as the viewer sees it (null for oneself)."""

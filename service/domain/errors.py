@@ -13,6 +13,10 @@ class ActionNotAllowed(Exception):
     """A connection action that cannot be reached from the pair's state, or on oneself (400)."""
 
 
+class TooManyPendingRequests(ActionNotAllowed):
+    """The user already has as many unanswered requests out as the community allows (400)."""
+
+
 class InvalidBody(Exception):
     """The request body is malformed; `messages` names each field (400)."""
 

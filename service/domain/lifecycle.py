@@ -302,7 +302,7 @@ def apply_event(
     logs its event like a change made through the API (so chains of services stay in sync),
     and a pair already in the target state changes nothing and logs nothing (which also ends
     any echo between two services). `users` are the event's from and to users as
-    domain.users.stored_user makes them; `created` and `now` are Unix seconds.
+    domain.users.event_user makes them; `created` and `now` are Unix seconds.
 
     The outcome: DUPLICATE when this `event_id` was claimed before (nothing is read or
     written), STALE when the pair's last applied change (from a webhook or the API) is newer

@@ -47,6 +47,8 @@ class RequestReads(Protocol):
         self, user_id: int, direction: str, offset: int, limit: int
     ) -> tuple[int, list[dict]]: ...
 
+    def count_sent_requests(self, user_id: int) -> int: ...
+
 
 class CommunityReads(Protocol):
     """The stored community options (graph/community.py)."""

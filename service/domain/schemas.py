@@ -46,7 +46,17 @@ class UtcDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.astimezone(dt.UTC)
+        try:
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            # `0001-01-01T00:00:00+01:00` is a valid ISO string outside Python's datetime range.
+            raise self.make_error("invalid", input=value, obj_type="datetime") from None
+
+
+# `date_joined` as SelfCommunity could have written it: not before Unix time, not past 2100.
+DATE_JOINED_RANGE = validate.Range(
+    min=dt.datetime(1970, 1, 1, tzinfo=dt.UTC), max=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+)
 
 
 class IntegerOrString(fields.Field):
@@ -79,7 +89,9 @@ class UserSchema(Schema):
     real_name = fields.String(load_default="", dump_default="", validate=validate.Length(max=255))
     email = fields.Email(load_default=None, dump_default=None, allow_none=True)
     email_isvalid = fields.Boolean(load_default=False, dump_default=False, allow_none=True)
-    date_joined = UtcDateTime(load_default=None, dump_default=None, allow_none=True)
+    date_joined = UtcDateTime(
+        load_default=None, dump_default=None, allow_none=True, validate=DATE_JOINED_RANGE
+    )
     bio = fields.String(load_default="", dump_default="")
     location = fields.String(load_default="", dump_default="", validate=validate.Length(max=100))
     location_lat_lng = fields.String(load_default="", dump_default=None, allow_none=True)

@@ -22,7 +22,7 @@ from service.domain.lifecycle import (
     STALE,
     apply_event,
 )
-from service.domain.users import InvalidUser, stored_user
+from service.domain.users import InvalidUser, event_user
 from service.graph import sync as inbox
 from service.graph.runner import Transactions
 
@@ -95,8 +95,12 @@ def record_ignored(tx, event: ReceivedEvent, now: float) -> str:
 
 
 def _user(data, where: str) -> dict:
+    """The event's user as `event_user` makes it: only the fields the payload carries are
+    written (`is_staff` and omitted fields keep their stored values)."""
     try:
-        return stored_user(data)
+        return event_user(data)
     except InvalidUser as exc:
         name = where if exc.field == "-" else f"{where}.{exc.field}"
         raise InvalidEvent(f"{name}: {exc.message}") from None
+    except (ValueError, OverflowError, TypeError) as exc:  # a value no validator foresaw
+        raise InvalidEvent(f"{where}: {exc}") from None

@@ -84,3 +84,21 @@ def stored_user(raw, schema: UserSchema | None = None) -> dict:
         raise InvalidUser("is_staff", "Not a valid boolean.")
     user["is_staff"] = is_staff
     return {"id": user["id"], "date_joined": user["date_joined"], "props": user_properties(user)}
+
+
+def event_user(raw) -> dict:
+    """stored_user for a webhook event's user: only the fields the payload carries are set.
+
+    SelfCommunity's payloads never carry `is_staff` (a product-only field) and may omit others;
+    `props` holds just the fields present in `raw`, so an update keeps every other stored value.
+    `create_props` (every field, defaults included, `is_staff` false) are set only on a user the
+    event creates. InvalidUser as stored_user.
+    """
+    row = stored_user(raw)
+    full = row["props"]
+    present = {name: full[name] for name in USER_PROPERTIES if name in raw}
+    if "tags" in raw:
+        present["tags_json"] = full["tags_json"]
+    if "is_staff" in raw:
+        present["is_staff"] = full["is_staff"]
+    return {**row, "props": present, "create_props": full}

@@ -64,6 +64,16 @@ class ConnectionRequests:
             count, page, _ = self.runner.read(work)
         return count, page
 
+    def count_sent_requests(self, user_id: int) -> int:
+        """How many requests the user has sent and not seen answered (rejected ones included:
+        their sender is never told)."""
+        return self.runner.read(_count, "api/count_sent_requests", user_id)
+
+
+def _count(tx, query: str, user_id: int) -> int:
+    record = tx.run(cypher.query(query), user_id=user_id).single()
+    return 0 if record is None else record["count"]
+
 
 def _request_item(row: dict, users: dict[int, dict]) -> dict:
     """A Connection Request object's data: full users in, datetimes as Python datetimes."""

@@ -38,7 +38,7 @@ def claim_event(
 ) -> Claim | None:
     """Claim the event by id: the Claim, or None when this `event_id` was claimed before.
 
-    `users` (stored_user rows) are upserted and `pair` (from id, to id) read in the claim's
+    `users` (event_user rows) are upserted and `pair` (from id, to id) read in the claim's
     own statement (`cypher/sync/claim_event`): one round trip before the effects. A duplicate
     upserts and reads nothing.
     """

@@ -60,6 +60,16 @@ NEO4J_BREAKER_TRANSITIONS = Counter(
     "Circuit breaker state changes, by the state entered (open, closed).",
     ["to"],
 )
+SLOW_CLIENTS_CLOSED = Counter(
+    "connections_slow_clients_closed_total",
+    "Connections closed because their request head did not arrive within GUNICORN_HEADER_TIMEOUT.",
+)
+RATE_LIMITED = Counter(
+    "connections_rate_limit_decisions_total",
+    "Requests counted against a rate-limit budget, by outcome: allowed, limited, or unchecked "
+    "(Redis unreachable: let through).",
+    ["budget", "outcome"],
+)
 NOT_READY_REJECTIONS = Counter(
     "connections_not_ready_rejections_total",
     "API requests answered 503 because an index the API needs is not ONLINE.",

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (5, 25, 125, 625, 3125)  # seconds after each failed attempt
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 USER_AGENT = "connections-webhooks/1"
+# A subscriber's answer matters only for its status: at most this much of its body is read,
+# within the same `timeout` as the rest, so a huge or dripping answer cannot hold the worker.
+MAX_RESPONSE_BYTES = 64 * 1024
 
 _dump_users = compile_dumper(UserSchema())
 
@@ -49,12 +52,23 @@ def post_json(
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read()
+        _read_bounded(response, time.monotonic() + timeout)
         return response.status, None
     except (OSError, http.client.HTTPException) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:200]
     finally:
         connection.close()
+
+
+def _read_bounded(response: http.client.HTTPResponse, deadline: float) -> None:
+    """Read (and drop) up to MAX_RESPONSE_BYTES of the body, stopping at the deadline; the
+    connection is closed afterwards, so what is left unread does not matter."""
+    left = MAX_RESPONSE_BYTES
+    while left > 0 and time.monotonic() < deadline:
+        chunk = response.read1(min(left, 8192))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def unix_seconds(value) -> float:

@@ -21,6 +21,10 @@ from service.webhooks import signature
 
 log = logging.getLogger(__name__)
 
+MAX_CREATED = (
+    9_999_999_999  # Unix seconds (year 2286); the clock bound in `receive` is the real one
+)
+
 
 def parse_event(body: bytes) -> ReceivedEvent:
     """The event in a webhook body: `{event_id, type, created, data}`; InvalidEvent otherwise."""
@@ -51,6 +55,7 @@ def event_from(raw) -> ReceivedEvent:
         isinstance(created, bool)
         or not isinstance(created, int | float)
         or not math.isfinite(created)
+        or not 0 <= created <= MAX_CREATED
     ):
         raise InvalidEvent("created must be a Unix time in seconds.")
     if not isinstance(data, dict):
@@ -81,14 +86,27 @@ class EventReceiver:
             metrics.WEBHOOKS_RECEIVED.labels("refused").inc()
             raise
         try:
-            event = parse_event(body)
-            return self.apply(event)
+            return self.apply(self._checked(body))
         except InvalidEvent:
             metrics.WEBHOOKS_RECEIVED.labels("invalid").inc()
             raise
 
+    def _checked(self, body: bytes) -> ReceivedEvent:
+        try:
+            event = parse_event(body)
+        except InvalidEvent:
+            raise
+        except (ValueError, OverflowError, TypeError) as exc:
+            # Whatever else a hostile body trips on is still the body's fault: 400, not 500.
+            raise InvalidEvent(f"The event cannot be read: {exc}.") from None
+        return event
+
     def apply(self, event: ReceivedEvent) -> str:
         """applied, unchanged, stale, ignored or duplicate; nothing is written on InvalidEvent."""
+        # A `created` ahead of the clock would date the pair or user ahead of every real event
+        # to come, and so make those stale: it may lead by the signature's tolerance at most.
+        if event.created > self.clock() + self.tolerance:
+            raise InvalidEvent("created is in the future.")
         outcome = self.events.apply(event, self.clock())
         if outcome == IGNORED:
             log.warning("webhook event %s of unknown type %r ignored", event.event_id, event.type)

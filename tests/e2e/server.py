@@ -18,6 +18,8 @@ from bench.toolkit.launcher import Gunicorn, GunicornNotReady
 def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
     """Serve the app on a free loopback port; yields the base URL once it is warm. Fails on a
     non-zero exit or any traceback in its output."""
+    # Rate limits off unless a test asks (their Redis would be the dev one; tests/conftest.py).
+    env_extra = {"RATE_LIMITS_ENABLED": "false", **env_extra}
     app = Gunicorn(neo4j_env(neo4j_settings, JWT_SECRET=secret, **env_extra))
     try:
         app.start(timeout=30)

@@ -89,6 +89,8 @@ class FakeGraph(
         self.outcome = outcome or Outcome(changed=True, status="sent_connection_request")
         self.pair_facts = dict(pair_facts or {})
         self.request_items = list(requests or [])
+        # How many requests each user has sent (the pending-requests cap reads it).
+        self.sent_requests: dict[int, int] = {}
         # Index name -> state, for readiness tests; unnamed indexes are ONLINE.
         self.index_state: dict[str, str] = {}
         self.driver: Any = FakeDriver()
@@ -207,6 +209,11 @@ class FakeGraph(
         return len(self.request_items), [
             dict(r) for r in self.request_items[offset : offset + limit]
         ]
+
+    def count_sent_requests(self, user_id: int) -> int:
+        self._maybe_fail()
+        self.calls.append(("count_sent", user_id))
+        return self.sent_requests.get(user_id, 0)
 
     def get_community_settings(self) -> dict:
         self._maybe_fail()

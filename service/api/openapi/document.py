@@ -6,6 +6,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from service.api.openapi.lifecycle import lifecycle_paths
+from service.api.openapi.limits import add_limit_responses, webhook_path
 from service.api.openapi.parts import (
     CONNECTIONS_PATH,
     SUGGESTIONS_PATH,
@@ -156,4 +157,7 @@ def build_openapi(version: str = "2") -> dict:
         },
     )
     lifecycle_paths(spec, unavailable, www_authenticate)
-    return spec.to_dict()
+    webhook_path(spec, unavailable)
+    document = spec.to_dict()
+    add_limit_responses(document)
+    return document

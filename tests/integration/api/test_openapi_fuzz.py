@@ -16,6 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from service.api.app import create_app
+from service.api.openapi import WEBHOOK_PATH
 from service.domain import auth
 from service.graph.layer import open_graph
 from service.graph.runner import Tuning
@@ -27,7 +28,7 @@ EXAMPLES = 40  # per operation and mode; keeps the whole fuzz run well under a m
 
 
 @pytest.fixture(scope="module")
-def api_schema(driver, neo4j_settings):
+def api_schema(driver, neo4j_settings, redis_url):
     database = neo4j_settings.neo4j_database
     delete_everything(driver, database)
     create_users(
@@ -39,7 +40,17 @@ def api_schema(driver, neo4j_settings):
     connect(driver, database, [(1, i, BASE + dt.timedelta(minutes=i % 4)) for i in range(2, 15)])
     request(driver, database, [(2, 3), (4, 2)])
     app = create_app(
-        dataclasses.replace(neo4j_settings, jwt_secret=FUZZ_SECRET),
+        dataclasses.replace(
+            neo4j_settings,
+            jwt_secret=FUZZ_SECRET,
+            selfcommunity_webhook_secret="fuzz-webhook-secret",  # the route exists
+            # Rate limits on, over a real Redis, with budgets the fuzzer does not spend.
+            rate_limits_enabled=True,
+            redis_url=redis_url,
+            rate_limit_reads="1000000/minute",
+            rate_limit_writes="1000000/minute",
+            rate_limit_suggestions="1000000/minute",
+        ),
         graph=open_graph(driver, database, Tuning(query_timeout=neo4j_settings.query_timeout)),
     )
     return schemathesis.openapi.from_wsgi("/api/v2/openapi.json", app)
@@ -62,7 +73,23 @@ def run(strategy, excluded_checks=None) -> None:
 
 def test_every_operation_conforms(api_schema):
     for operation in operations(api_schema):
-        run(operation.as_strategy())
+        # The webhook refuses a schema-valid body whose signature is wrong (401, documented).
+        excluded = [positive_data_acceptance] if operation.path == WEBHOOK_PATH else None
+        run(operation.as_strategy(), excluded)
+
+
+def test_every_operation_conforms_with_a_valid_token(api_schema):
+    token = {"Authorization": "Bearer " + auth.mint_token(2, FUZZ_SECRET, ttl_seconds=600)}
+    for operation in operations(api_schema):
+        # A valid user's writes can be refused by the pair's state (400), the webhook by its
+        # signature (401): both documented, neither a 5xx.
+        run(operation.as_strategy(headers=token), [positive_data_acceptance])
+
+
+def test_the_webhook_route_is_fuzzed_too(api_schema):
+    (operation,) = [op for op in operations(api_schema) if op.path == WEBHOOK_PATH]
+    run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    run(operation.as_strategy(), [positive_data_acceptance])
 
 
 def test_invalid_input_is_rejected_as_documented(api_schema):

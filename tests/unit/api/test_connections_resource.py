@@ -127,7 +127,13 @@ def test_health_live_and_openapi_document():
     assert doc["openapi"].startswith("3.")
     operation = doc["paths"]["/api/v2/user/{id}/connections/"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"id", "limit", "offset"}
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "503"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "503"} | {
+        "408",  # docs/limits-and-abuse.md: the answers any operation can get before it runs
+        "413",
+        "414",
+        "429",
+        "431",
+    }
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     user = doc["components"]["schemas"]["User"]["properties"]
     assert user["gender"]["enum"] == ["Male", "Female", "Unspecified"]

@@ -126,3 +126,40 @@ def test_bad_claim_values(overrides, message):
 def test_garbage_tokens(token):
     with pytest.raises(InvalidToken):
         decode_token(token, SECRET)
+
+
+def raw_token(payload_json: str, secret=SECRET) -> str:
+    """A token whose payload is exactly `payload_json` (Infinity and NaN included)."""
+    import hashlib
+    import hmac
+
+    head = b64({"alg": "HS256", "typ": "JWT"})
+    body = base64.urlsafe_b64encode(payload_json.encode()).rstrip(b"=").decode()
+    mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+@pytest.mark.parametrize(
+    "exp,iat",
+    [("Infinity", "1"), ("NaN", "1"), ("1e999", "1"), ("9e9", "-Infinity"), ("9e9", "NaN")],
+)
+def test_exp_and_iat_must_be_finite(exp, iat):
+    payload = f'{{"user_id": 7, "token_type": "access", "jti": "a", "exp": {exp}, "iat": {iat}}}'
+    with pytest.raises(InvalidToken, match="NumericDate"):
+        decode_token(raw_token(payload), SECRET)
+
+
+def test_iat_in_the_future_is_refused_beyond_the_leeway():
+    now = int(time.time())
+    with pytest.raises(InvalidToken, match="iat"):
+        decode_token(sign(claims(iat=now + 120, exp=now + 600)), SECRET, now=now)
+    assert decode_token(sign(claims(iat=now + 30, exp=now + 600)), SECRET, now=now) == 7
+
+
+def test_an_optional_maximum_lifetime():
+    now = int(time.time())
+    long_lived = sign(claims(iat=now, exp=now + 86400 * 365))
+    assert decode_token(long_lived, SECRET, now=now) == 7
+    with pytest.raises(InvalidToken, match="lifetime"):
+        decode_token(long_lived, SECRET, now=now, max_lifetime=3600)
+    assert decode_token(sign(claims(iat=now, exp=now + 3600)), SECRET, max_lifetime=3600) == 7

@@ -15,7 +15,7 @@ def compose():
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"neo4j", "redis", "api", "webhooks", "suggestions"}
+    assert set(services) == {"neo4j", "redis", "api", "proxy", "webhooks", "suggestions"}
     assert services["neo4j"]["image"] == "neo4j:5.26-community"
     assert services["api"]["build"] == "."
     assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
@@ -40,9 +40,30 @@ def test_api_env_names_are_the_ones_settings_read(tmp_path):
 def test_ports_published_on_loopback_only():
     services = compose()["services"]
     assert services["neo4j"]["ports"] == ["127.0.0.1:7687:7687"]
-    api_port = services["api"]["ports"][0]
-    assert api_port.startswith("127.0.0.1:") and api_port.endswith(":8000")
+    # gunicorn is reached through the buffering proxy only.
+    assert "ports" not in services["api"] and services["api"]["expose"] == ["8000"]
+    assert services["proxy"]["ports"] == ["127.0.0.1:8000:80"]
     assert services["api"]["environment"]["BIND"].endswith(":8000")
+
+
+def test_the_proxy_buffers_and_times_out_untrusted_clients():
+    proxy = compose()["services"]["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    mounts = {m.split(":")[0]: m.split(":")[1] for m in proxy["volumes"]}
+    assert mounts["./deploy/nginx-proxy.conf"] == "/etc/nginx/nginx.conf"
+    assert mounts["./deploy/untrusted-clients.conf"] == "/etc/nginx/untrusted-clients.conf"
+    conf = (ROOT / "deploy" / "nginx-proxy.conf").read_text()
+    assert "include /etc/nginx/untrusted-clients.conf;" in conf and "server api:8000" in conf
+    assert "$proxy_add_x_forwarded_for" in conf  # the limiter's address is its last hop
+    rules = (ROOT / "deploy" / "untrusted-clients.conf").read_text()
+    for directive in (
+        "client_header_timeout 10s",
+        "client_body_timeout 10s",
+        "client_max_body_size 1m",
+        "proxy_request_buffering on",
+    ):
+        assert directive in rules
+    assert compose()["services"]["api"]["environment"]["TRUST_FORWARDED_HEADERS"] == "true"
 
 
 def test_password_comes_from_env_not_the_file():

@@ -67,3 +67,6 @@ def test_load_balancer_fronts_both_replicas_on_loopback():
     assert "X-Forwarded-Host" in conf and "X-Request-ID" in conf
     mount = lb["volumes"][0]
     assert mount.startswith("./deploy/nginx.conf:")
+    # The same rules for untrusted clients as the single-node proxy.
+    assert "include /etc/nginx/untrusted-clients.conf;" in conf
+    assert "./deploy/untrusted-clients.conf:/etc/nginx/untrusted-clients.conf:ro" in lb["volumes"]

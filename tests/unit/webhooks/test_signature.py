@@ -57,3 +57,28 @@ def test_a_changed_body_or_secret_is_refused():
 def test_stale_or_future_timestamps_are_refused(skew):
     with pytest.raises(SignatureError, match="tolerance"):
         verify(sign(SECRET, BODY, NOW), BODY, SECRET, 300, now=NOW + skew)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"t={NOW},v1=é",  # non-ASCII: compare_digest on str raised TypeError
+        f"t={NOW},v1={'é' * 64}",
+        f"t={NOW},v1={'0' * 63}",  # hex, but not a SHA-256
+        f"t={NOW},v1={'0' * 66}",
+        f"t={NOW},v1={'g' * 64}",
+        "t=1" + "0" * 400 + f",v1={'0' * 64}",  # OverflowError in the tolerance check
+        "t=" + "9" * 5000 + f",v1={'0' * 64}",  # ValueError: the int-digits limit
+        f"t=١٢٣,v1={'0' * 64}",  # Arabic-Indic digits: isdigit() but not ASCII
+        f"t=1_0,v1={'0' * 64}",
+        f"t={NOW},v1={'0' * 64}," + "x=1," * 400,  # too long to look at
+    ],
+)
+def test_hostile_headers_are_a_signature_error_never_another_exception(header):
+    with pytest.raises(SignatureError, match="Malformed"):
+        verify(header, BODY, SECRET, 300, now=NOW)
+
+
+def test_an_uppercase_hex_digest_is_the_same_digest():
+    header = f"t={NOW},v1={compute(SECRET, NOW, BODY).upper()}"
+    assert verify(header, BODY, SECRET, 300, now=NOW) == NOW
