@@ -56,9 +56,14 @@ def neo4j_env(settings, **extra) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
-    """Serve the app on a free loopback port; yields the base URL. Fails on any traceback."""
-    port = free_port()
+def gunicorn(
+    neo4j_settings, secret: str, port: int | None = None, **env_extra: str
+) -> Iterator[str]:
+    """Serve the app on a loopback port (a free one unless given); yields the base URL.
+
+    Fails on any traceback.
+    """
+    port = port or free_port()
     env = neo4j_env(
         neo4j_settings,
         JWT_SECRET=secret,
