@@ -95,8 +95,8 @@ loadtest: $(LOADTEST_STAMP)
 # Benchmarks run in their own managed Neo4j instance (`bench`, ports 7688/7475) with their own
 # data; each appends its figures to bench/RESULTS.md. See README "Benchmarks".
 bench: venv
-	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
-	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+	$(BIN)/python -m bench.overhead --processes 2 --seconds 10 --rounds 3 --record
+	$(BIN)/python -m bench.cost_curves --repeat 15 --record
 
 # The 1M-user / 10M-connection graph in its own instance (`deep`, built once, reused while its
 # stamp matches): latency per kind of user and wrk throughput. Needs wrk (apt-get install -y
@@ -104,10 +104,10 @@ bench: venv
 # query takes minutes for the supernodes). See README "Benchmarks".
 bench-deep: venv
 	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
-	$(BIN)/python bench/deep.py --record
+	$(BIN)/python -m bench.deep --record
 
 bench-recall: venv
-	$(BIN)/python bench/suggestion_recall.py --record
+	$(BIN)/python -m bench.suggestion_recall --record
 
 PEER_STAMP := $(VENV)/.installed-peer
 
@@ -118,13 +118,13 @@ $(PEER_STAMP): $(STAMP)
 # PostgreSQL on the same deep graph, side by side with ours (bench-only; needs root for apt).
 bench-peer: $(PEER_STAMP)
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
-	$(BIN)/python bench/peer.py --record
+	$(BIN)/python -m bench.peer --record
 
 # 20 minutes (SOAK_SECONDS) of mixed load while Neo4j and gunicorn workers are SIGKILLed at
 # random, in a throwaway `chaos` instance (CHAOS_BOLT_PORT/CHAOS_HTTP_PORT, default 7690/7477);
 # judged afterwards and recorded in bench/RESULTS.md. See README "Operating it".
 soak: venv
-	$(BIN)/python bench/chaos.py soak --record
+	$(BIN)/python -m bench.chaos soak --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -33,8 +33,7 @@ def base_url(driver, neo4j_settings):
     """The service on the known graph (tests/integration/explore/graph.py)."""
     delete_everything(driver, neo4j_settings.neo4j_database)
     seed(driver, neo4j_settings.neo4j_database)
-    port = int(os.environ.get("PAGES_TEST_PORT", "0")) or None
-    with gunicorn(neo4j_settings, SECRET, port=port) as url:
+    with gunicorn(neo4j_settings, SECRET) as url:
         yield url
 
 
