@@ -125,9 +125,9 @@ def measure(base: str, users: dict[str, tuple[int, int]], repeat: int) -> dict[s
                     page = context.new_page()
                     page.add_init_script(LONG_TASKS)
                     page.goto(f"{base}/explore/?user={users[kind][0]}")
-                    page.wait_for_function(
-                        "performance.getEntriesByName('explore:first-drawing').length > 0",
-                        timeout=30_000,
+                    # a selector, not wait_for_function: the page's CSP forbids eval
+                    page.wait_for_selector(
+                        "#graph:not([data-nodes='0'])", state="attached", timeout=30_000
                     )
                     page.wait_for_timeout(200)  # let the observer deliver the last long task
                     if round_no:
