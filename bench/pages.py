@@ -4,7 +4,7 @@ Builds a generated graph once in its own managed instance (`pages`, ports BENCH_
 BENCH_HTTP_PORT; 200k users and one 100k-connection supernode by default) and reuses it while
 its stamp matches. Serves it with gunicorn and opens `/explore/?user=ID` in Debian's headless
 Chromium (a fresh browser context each time: nothing cached, the libraries fetched too), for a
-median-degree user and for the supernode, in alternating order. Per open, from the page's own
+median-degree user and for the supernode (with and without the second hop), in rotating order. Per open, from the page's own
 `performance` timings: the `explore:first-drawing` mark (navigation start to the drawn graph),
 the network endpoint's fetch (resource timing), and the longest main-thread task (Long Tasks
 API: what a "frozen" page would show).
@@ -22,6 +22,7 @@ import time
 
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
+from bench.toolkit.harness import rotated
 from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
 from bench.toolkit.launcher import APP
 from bench.toolkit.results import command_line, record
@@ -92,8 +93,9 @@ def ensure_graph(cfg: GeneratorConfig) -> Settings:
     return settings
 
 
-def pick_users(settings: Settings, cfg: GeneratorConfig) -> dict[str, tuple[int, int]]:
-    """`{kind: (id, degree)}`: a median-degree user (deterministic) and the supernode."""
+def pick_users(settings: Settings, cfg: GeneratorConfig) -> dict[str, tuple[int, int, str]]:
+    """`{view: (id, degree, query)}`: a median-degree user (deterministic) and the supernode,
+    with one hop and with the second hop (`&hops=2`: up to 100 more users drawn)."""
     with db.create_driver(settings) as driver:
         records, _, _ = driver.execute_query(
             cypher.query("loadtest/degree_sample"), every=97, database_=settings.neo4j_database
@@ -106,10 +108,16 @@ def pick_users(settings: Settings, cfg: GeneratorConfig) -> dict[str, tuple[int,
             id=hub,
             database_=settings.neo4j_database,
         ).records[0]["d"]
-    return {"median user": (median[1], median[0]), "supernode": (hub, degree)}
+    return {
+        "median user": (median[1], median[0], ""),
+        "supernode": (hub, degree, ""),
+        "supernode, second hop": (hub, degree, "&hops=2"),
+    }
 
 
-def measure(base: str, users: dict[str, tuple[int, int]], repeat: int) -> dict[str, list[dict]]:
+def measure(
+    base: str, users: dict[str, tuple[int, int, str]], repeat: int
+) -> dict[str, list[dict]]:
     from playwright.sync_api import sync_playwright
 
     timings: dict[str, list[dict]] = {kind: [] for kind in users}
@@ -119,15 +127,16 @@ def measure(base: str, users: dict[str, tuple[int, int]], repeat: int) -> dict[s
         )
         try:
             for round_no in range(repeat + 1):  # round 0 warms the server's query plans
-                kinds = list(users) if round_no % 2 else list(reversed(users))
+                kinds = rotated(list(users), round_no)
                 for kind in kinds:
                     context = browser.new_context(viewport={"width": 1280, "height": 900})
                     page = context.new_page()
                     page.add_init_script(LONG_TASKS)
-                    page.goto(f"{base}/explore/?user={users[kind][0]}")
+                    user_id, _, query = users[kind]
+                    page.goto(f"{base}/explore/?user={user_id}{query}")
                     # a selector, not wait_for_function: the page's CSP forbids eval
                     page.wait_for_selector(
-                        "#graph:not([data-nodes='0'])", state="attached", timeout=30_000
+                        "#graph:not([data-nodes='0'])", state="attached", timeout=60_000
                     )
                     page.wait_for_timeout(200)  # let the observer deliver the last long task
                     if round_no:
@@ -138,7 +147,7 @@ def measure(base: str, users: dict[str, tuple[int, int]], repeat: int) -> dict[s
     return timings
 
 
-def table(users: dict[str, tuple[int, int]], timings: dict[str, list[dict]]) -> str:
+def table(users: dict[str, tuple[int, int, str]], timings: dict[str, list[dict]]) -> str:
     rows = [
         "| user (degree) | drawn nodes / edges | first drawing p50 / p90 | network endpoint p50 "
         "| longest task p50 / max |",
@@ -191,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     body += (
         f"\n\nGraph: {cfg.users:,} users, average degree {cfg.avg_degree}, one supernode of "
-        f"{cfg.supernode_degree:,}; the explorer's defaults (50 connections drawn, one hop); "
+        f"{cfg.supernode_degree:,}; the explorer's defaults (50 connections drawn; the second hop "
+        f"adds up to 100 users); "
         f"{args.repeat} opens each, a fresh browser context per open; load average {load:.1f}."
     )
     print(body)

@@ -73,6 +73,24 @@ def test_explorer_opens_a_user_and_draws_their_network(open_page):
     wait_drawn(page, len(ids), len(edges_among(ids)))  # and 6 and 9: 7 users, 9 connections
 
 
+def test_a_shared_address_keeps_the_second_hop_and_a_drawn_user_recentres(open_page):
+    page = open_page("/explore/?user=1&hops=2")
+    wait_drawn(page, 7, 9)
+    assert page.get_by_label("Second hop").is_checked()
+    # Cytoscape keeps its instance on the container (`_cyreg`): where user 6 was drawn
+    x, y = page.evaluate(
+        """() => { const p = document.getElementById('graph')._cyreg.cy
+                     .getElementById('6').renderedPosition(); return [p.x, p.y]; }"""
+    )
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/explore/?user=6&hops=2")
+    ids = {6} | neighbours(6)
+    ids |= {n for i in neighbours(6) for n in neighbours(i)}  # the second hop: 1, 4 and 8
+    wait_drawn(page, len(ids), len(edges_among(ids)))
+    assert page.locator("#card-name").inner_text() == "user6"
+
+
 def test_explorer_pages_the_connections_and_recentres(open_page):
     page = open_page(f"/explore/?user={HUB}")
     wait_drawn(page, 13, 12)

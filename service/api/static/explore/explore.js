@@ -72,6 +72,11 @@
     next.onclick = function () { onMove(offset + PAGE); };
   }
 
+  // The shareable address of a view: the user, and the second hop when it is on.
+  function address(id) {
+    return "/explore/?user=" + encodeURIComponent(id) + ($("second-hop").checked ? "&hops=2" : "");
+  }
+
   // --- search ---
   function search(q, offset) {
     state.searchQ = q;
@@ -92,7 +97,7 @@
     id = String(id);
     state.user = id;
     state.connOffset = 0;
-    if (push) history.pushState({ user: id }, "", "/explore/?user=" + encodeURIComponent(id));
+    if (push) history.pushState({ user: id }, "", address(id));
     say("Loading user " + id + "…");
     $("workspace").hidden = false;
     $("path-list").textContent = "";
@@ -207,7 +212,6 @@
     cy = cytoscape({
       container: container,
       elements: elements(network),
-      wheelSensitivity: 0.3,
       minZoom: 0.1,
       maxZoom: 1.5,
       style: [
@@ -315,9 +319,14 @@
       e.preventDefault();
       showMutual($("mutual-with").value.trim()).catch(fail);
     });
-    $("second-hop").addEventListener("change", function () { if (state.user) drawNetwork().catch(fail); });
+    $("second-hop").addEventListener("change", function () {
+      if (!state.user) return;
+      history.replaceState({ user: state.user }, "", address(state.user));
+      drawNetwork().catch(fail);
+    });
     $("draw-limit").addEventListener("change", function () { if (state.user) drawNetwork().catch(fail); });
-    $("token-save").addEventListener("click", function () {
+    $("token-form").addEventListener("submit", function (e) {
+      e.preventDefault();
       sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
       $("token").value = "";
       showTokenState();
@@ -334,7 +343,9 @@
   }
 
   function route() {
-    var user = new URLSearchParams(location.search).get("user");
+    var params = new URLSearchParams(location.search);
+    var user = params.get("user");
+    $("second-hop").checked = params.get("hops") === "2";
     if (user && /^[0-9]{1,19}$/.test(user)) openUser(user, false);
     else if (user) say("“" + user + "” is not a user id.");
   }
