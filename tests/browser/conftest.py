@@ -75,7 +75,12 @@ def open_page(browser, base_url):
     """
     contexts, consoles = [], []
 
-    def open_(path: str, viewport: dict = DESKTOP):
+    allowed: list[str] = []
+
+    def open_(path: str, viewport: dict = DESKTOP, allow: str | None = None):
+        """`allow`: console errors containing it are expected (a 404 the page explains)."""
+        if allow:
+            allowed.append(allow)
         context = browser.new_context(viewport=viewport, base_url=base_url)
         context.route(
             "**" + AXE_PATH,
@@ -91,7 +96,7 @@ def open_page(browser, base_url):
     yield open_
     for context in contexts:
         context.close()
-    errors = [e for console in consoles for e in console.errors]
+    errors = [e for console in consoles for e in console.errors if not any(a in e for a in allowed)]
     assert errors == [], errors
 
 

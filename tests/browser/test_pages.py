@@ -65,7 +65,7 @@ def test_explorer_opens_a_user_and_draws_their_network(open_page):
     page = open_page("/explore/?user=1")
     ids = {1} | neighbours(1)
     wait_drawn(page, len(ids), len(edges_among(ids)))  # 5 users, 6 connections
-    assert page.locator("#card-name").inner_text() == "user1"
+    page.wait_for_selector("#card-name:text-is('user1')")  # the card comes with the list
     assert "community" in page.locator("#card-fields").inner_text()  # analytics, when present
     assert page.locator("#connections-list li").count() == 4
     page.get_by_label("Second hop").check()
@@ -88,7 +88,7 @@ def test_a_shared_address_keeps_the_second_hop_and_a_drawn_user_recentres(open_p
     ids = {6} | neighbours(6)
     ids |= {n for i in neighbours(6) for n in neighbours(i)}  # the second hop: 1, 4 and 8
     wait_drawn(page, len(ids), len(edges_among(ids)))
-    assert page.locator("#card-name").inner_text() == "user6"
+    page.wait_for_selector("#card-name:text-is('user6')")
 
 
 def test_explorer_pages_the_connections_and_recentres(open_page):
@@ -106,6 +106,12 @@ def test_explorer_pages_the_connections_and_recentres(open_page):
     page.locator("#connections-list li button").first.click()
     page.wait_for_url(re.compile(r"/explore/\?user=\d+$"))
     wait_drawn(page, 2, 1)
+
+
+def test_an_unknown_user_is_explained_not_drawn(open_page):
+    page = open_page("/explore/?user=999", allow="status of 404")
+    page.wait_for_selector("#status:text('No active user has the id 999.')")
+    assert page.locator("#workspace").is_hidden()
 
 
 def test_explorer_search_is_paged(open_page):

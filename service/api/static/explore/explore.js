@@ -32,6 +32,7 @@
   function explain(err) {
     if (!(err instanceof ApiError)) return "Something went wrong: " + err;
     if (err.status === 401) return err.message + " Sign in with a token to see this.";
+    if (err.status === 404) return "No active user has that id.";
     return err.message;
   }
 
@@ -111,7 +112,13 @@
       showCard(done[0]);
       say("");
       loadSuggestions();
-    }).catch(fail);
+    }).catch(function (err) {
+      if (id !== state.user) return;
+      if (err instanceof ApiError && err.status === 404) {
+        $("workspace").hidden = true;
+        say("No active user has the id " + id + ".");
+      } else fail(err);
+    });
   }
 
   function showCard(user) {
