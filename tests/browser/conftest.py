@@ -88,7 +88,7 @@ def open_page(browser, base_url):
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)  # a busy 2-core box: Swagger UI renders slowly
         consoles.append(Console(page))
         page.goto(path)
         return page
