@@ -102,6 +102,11 @@ bench: venv
 # stamp matches): latency per kind of user and wrk throughput. Needs wrk (apt-get install -y
 # wrk). bench-recall: the suggestions' recall@20 against the exact answers (~25 min: the exact
 # query takes minutes for the supernodes). See README "Benchmarks".
+# The explorer's first drawing in Chromium, a median user vs a 100k-connection supernode, on a
+# generated 200k-user graph in its own instance (`pages`, built once). See docs/pages.md.
+bench-pages: venv chromium
+	$(BIN)/python -m bench.pages --record
+
 bench-deep: venv
 	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
 	$(BIN)/python -m bench.deep --record

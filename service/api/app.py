@@ -9,7 +9,7 @@ import falcon.media
 import orjson
 from falcon.routing import BaseConverter
 
-from service.api import resources
+from service.api import explore, resources
 from service.api.bodies import BodyLimitMiddleware
 from service.api.errors import register_error_handlers
 from service.api.limits import RateLimiter, RateLimitMiddleware
@@ -20,12 +20,14 @@ from service.api.middleware import (
     SecurityHeadersMiddleware,
 )
 from service.api.openapi import build_openapi
+from service.api.pages import add_page_routes
 from service.api.pagination import Pager
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
+from service.domain.explore import ExploreService
 from service.domain.health import Readiness
 from service.domain.lifecycle import Action
 from service.domain.ports import GraphPorts
@@ -115,6 +117,10 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     for path, resource in api_routes(service, Pager(query_schema, settings.trust_forwarded)):
         _add_routes(app, path, resource)
     app.add_route("/api/v2/openapi.json", resources.OpenApiResource(build_openapi()))
+    explore.add_explore_routes(
+        app, ExploreService(graph.explore, service), settings.trust_forwarded
+    )
+    add_page_routes(app)
     app.add_route("/health/live", resources.LiveResource())
     if settings.selfcommunity_webhook_secret:
         # Without a secret nobody could sign events for us: the route does not exist (404).
@@ -142,6 +148,7 @@ GATED = (
     resources.ConnectionStatusesResource,
     resources.ConnectionRequestsResource,
     SelfCommunityWebhookResource,
+    *explore.RESOURCES,
 )
 # The lifecycle actions that are a POST to `user/{id}/connection/<action>/`.
 ACTION_ROUTES = (

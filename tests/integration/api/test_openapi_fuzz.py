@@ -105,10 +105,20 @@ def test_paging_a_real_user_conforms(api_schema):
 
 
 def test_suggestions_for_a_real_user_conform(api_schema):
-    (operation,) = [op for op in operations(api_schema) if "suggestion" in op.path]
+    (operation,) = [op for op in operations(api_schema) if op.path == "/api/v2/suggestion/user/"]
     token = {"Authorization": "Bearer " + auth.mint_token(2, FUZZ_SECRET, ttl_seconds=600)}
     run(operation.as_strategy(headers=token))
     run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE, headers=token))
+
+
+def test_the_explorer_with_a_real_user_conforms(api_schema):
+    found = [op for op in operations(api_schema) if op.path.startswith("/api/v2/explore/")]
+    assert len(found) == 5
+    token = {"Authorization": "Bearer " + auth.mint_token(2, FUZZ_SECRET, ttl_seconds=600)}
+    for operation in found:
+        ids = {"path_parameters": {"id": "1"}} if "{id}" in operation.path else {}
+        run(operation.as_strategy(headers=token, **ids))
+        run(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE, headers=token, **ids))
 
 
 def lifecycle_operations(schema):

@@ -6,7 +6,8 @@ import datetime as dt
 
 from tests.integration.seed import BASE, connect, create_users, user_props
 
-# Connections in creation order (the later, the newer). User 12 has none; 13 is inactive.
+# Connections in creation order (the later, the newer). User 12 has none; 13 is inactive;
+# 20 is a small hub apart from the rest.
 EDGES = [
     (1, 2),
     (1, 3),
@@ -22,8 +23,10 @@ EDGES = [
     (9, 10),
     (10, 11),
     (13, 8),
+    *((20, i) for i in range(21, 33)),
 ]
-ACTIVE = list(range(1, 13))
+HUB = 20  # 12 connections: more than a page of the explorer's lists (10)
+ACTIVE = [*range(1, 13), *range(20, 33)]
 INACTIVE = 13
 
 
