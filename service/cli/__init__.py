@@ -16,9 +16,11 @@ import sys
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.cli import (
+    analyze,
     db,
     demo,
     events,
+    export,
     generate,
     importing,
     neo4j,
@@ -51,6 +53,8 @@ COMMANDS = [
     sync,
     webhooks,
     query,
+    export,
+    analyze,
 ]
 
 
