@@ -23,6 +23,7 @@ from service.cli import (
     export,
     generate,
     importing,
+    jobs,
     neo4j,
     query,
     redis,
@@ -55,6 +56,7 @@ COMMANDS = [
     query,
     export,
     analyze,
+    jobs,
 ]
 
 
