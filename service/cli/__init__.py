@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         "as the API.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    # `jobs run` runs a job's command line through this same entry point, handed down here
+    # (a command module importing the package would be an import cycle).
+    parser.set_defaults(entry_point=main)
     commands = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(commands)

@@ -52,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
     store = JobStore(jobs_dir())
     try:
         if args.action == "run":
-            from service.cli import main
-
-            return store.run(args.id, main)
+            return store.run(args.id, args.entry_point)
         store.recover()
         if args.action == "start":
             argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
