@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# The [spark] extra too: the Spark engine's tests run in local mode (pyspark installs in
+	# ~20 s here; Java 17 is a prerequisite already). `make run` needs none of it.
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	@touch $(STAMP)
 
 # The pages' third-party browser assets (docs/pages.md), pinned by web/package-lock.json and

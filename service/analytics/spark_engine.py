@@ -22,10 +22,10 @@ from service.analytics.catalogue import AnalyticsError
 
 MAX_ITERATIONS = 100
 LABEL_PROPAGATION_ITERATIONS = 5  # GraphFrames' labelPropagation(maxIter=5) default
-TOLERANCE = 1e-9  # PageRank: stop when the L1 change per user falls below this
+TOLERANCE = 1e-7  # PageRank: stop when the L1 change per user falls below this
 
 
-def _session(master: str):
+def _session(master: str, partitions: int):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -36,7 +36,7 @@ def _session(master: str):
         SparkSession.builder.master(master)
         .appName("connections-analyze")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.sql.adaptive.enabled", "true")
         .getOrCreate()
     )
@@ -149,6 +149,7 @@ def run(
     damping: float = 0.85,
     iterations: int | None = None,
     seed: int = 1,
+    partitions: int | None = None,
 ) -> tuple[np.ndarray, int, int, AlgorithmResult]:
     """(user ids, users, connections, result) of one algorithm over the export in `folder`."""
     manifest = snapshot.read_manifest(folder)
@@ -156,7 +157,7 @@ def run(
         raise AnalyticsError(
             f"--engine spark reads a Parquet export; {folder} is {manifest.format}"
         )
-    spark = _session(master)
+    spark = _session(master, partitions or (2 if master.startswith("local") else 200))
     from pyspark.sql import functions as F
 
     users = spark.read.parquet(str(folder / "users.parquet")).select("id").cache()
