@@ -14,9 +14,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# The [spark] extra too: the Spark engine's tests run in local mode (pyspark installs in
-	# ~20 s here; Java 17 is a prerequisite already). `make run` needs none of it.
-	$(BIN)/pip install --quiet -e '.[test,spark]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
 # The pages' third-party browser assets (docs/pages.md), pinned by web/package-lock.json and
@@ -78,7 +76,15 @@ run: demo redis-start
 
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
 # tests start their own managed instances; redis-server is installed here when missing).
-test: venv redis-server chromium
+# The [spark] extra for the Spark engine's local-mode tests (pyspark: ~20 s to install here,
+# Java 17 is a prerequisite already); `make run` never needs it.
+SPARK_STAMP := $(VENV)/.installed-spark
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	@touch $(SPARK_STAMP)
+
+test: venv redis-server $(SPARK_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
