@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+# (bench-analytics: below)
+.PHONY: bench-analytics run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -136,3 +137,9 @@ soak: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Whole-graph analytics (issue 20): export, load, each algorithm, --write, Spark local mode and
+# networkx on a 10x smaller graph, at 100k users in its own instance (`analytics-100000`,
+# BENCH_BOLT_PORT/BENCH_HTTP_PORT + 20); figures appended to bench/RESULTS.md.
+bench-analytics: $(SPARK_STAMP)
+	$(BIN)/python -m bench.analytics --users 100000 --record
