@@ -1,4 +1,4 @@
 """The analysts' catalogue of read-only queries (cypher/analytics/) and its output.
 
-May import: graph, domain (the stored User fields), config.
+May import: graph, config.
 """

@@ -155,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"connections: stored {prop} on {written} users", file=sys.stderr)
     except (AnalyticsError, ExportError, algorithms.AlgorithmError) as exc:
         raise CommandError(str(exc)) from None
+    except OSError as exc:  # an unreadable export, a file that cannot be written
+        raise CommandError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
     return 0
 
 

@@ -44,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
             manifest = exporter.export(args.out, args.format)
         except ExportError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(
+                f"cannot write the export to {args.out}: {exc.strerror or exc}"
+            ) from None
     print(
         f"exported {manifest.users} users, {manifest.connections} connections, "
         f"{manifest.requests} requests to {args.out} ({args.format}, event {manifest.event_id}, "
