@@ -69,6 +69,14 @@ def ensure_graph(cfg: GeneratorConfig) -> Settings:
             cwd=ROOT,
         )
         stamp.write_text(repr(cfg))
+        # The rebuilt instance has a password of its own: read the settings again.
+        server, settings = own_neo4j(
+            f"analytics-{cfg.users}",
+            bolt,
+            http,
+            NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
+            NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "2g"),
+        )
     server.start()
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
