@@ -22,6 +22,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -208,10 +209,12 @@ class JobStore:
                 self.update(job_id, state="failed", finished=_now(), exit_code=1)
                 raise
             state = "done" if code == 0 else "failed"
+            if self.get(job_id).cancel_requested:
+                state = "cancelled"  # the request came while a C call could not be interrupted
             self.update(job_id, state=state, finished=_now(), exit_code=code)
             return code
 
-    def cancel(self, job_id: str) -> Job:
+    def cancel(self, job_id: str, grace: float = 2.0) -> Job:
         job = self.get(job_id)
         if job.state in FINISHED:
             raise JobError(
@@ -219,9 +222,20 @@ class JobStore:
             )
         job = self.update(job_id, cancel_requested=True)
         if job.pid and self.runner_alive(job_id):
+            # SIGTERM first (the runner records it); a runner inside a long C call (igraph)
+            # only sees it when the call returns, so SIGKILL after a grace period.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(job.pid, signal.SIGTERM)  # the runner leads its own session
-        else:
+            deadline = time.monotonic() + grace
+            while self.runner_alive(job_id) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if self.runner_alive(job_id):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(job.pid, signal.SIGKILL)
+                while self.runner_alive(job_id) and time.monotonic() < deadline + 5:
+                    time.sleep(0.05)
+        job = self.get(job_id)
+        if job.state not in FINISHED:
             job = self.update(job_id, state="cancelled", finished=_now())
         return job
 

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{key:<16} {value}")
         elif args.action == "cancel":
             job = store.cancel(args.id)
-            print(f"{job.id} {'cancelled' if job.state == 'cancelled' else 'cancelling'}")
+            print(f"{job.id} {job.state}")
         elif args.action == "result":
             job = store.get(args.id)
             if job.state != "done" and not args.stderr:
