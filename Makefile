@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer bench-abuse soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: bench-analytics run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer bench-abuse soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -76,7 +76,15 @@ run: demo redis-start
 
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
 # tests start their own managed instances; redis-server is installed here when missing).
-test: venv redis-server chromium
+# The [spark] extra for the Spark engine's local-mode tests (pyspark: ~20 s to install here,
+# Java 17 is a prerequisite already); `make run` never needs it.
+SPARK_STAMP := $(VENV)/.installed-spark
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	@touch $(SPARK_STAMP)
+
+test: venv redis-server $(SPARK_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -138,3 +146,9 @@ soak: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Whole-graph analytics (issue 20): export, load, each algorithm, --write, Spark local mode and
+# networkx on a 10x smaller graph, at 100k users in its own instance (`analytics-100000`,
+# BENCH_BOLT_PORT/BENCH_HTTP_PORT + 20); figures appended to bench/RESULTS.md.
+bench-analytics: $(SPARK_STAMP)
+	$(BIN)/python -m bench.analytics --users 100000 --record

@@ -16,11 +16,14 @@ import sys
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.cli import (
+    analyze,
     db,
     demo,
     events,
+    export,
     generate,
     importing,
+    jobs,
     neo4j,
     query,
     redis,
@@ -51,6 +54,9 @@ COMMANDS = [
     sync,
     webhooks,
     query,
+    export,
+    analyze,
+    jobs,
 ]
 
 
@@ -62,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         "as the API.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    # `jobs run` runs a job's command line through this same entry point, handed down here
+    # (a command module importing the package would be an import cycle).
+    parser.set_defaults(entry_point=main)
     commands = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(commands)

@@ -18,6 +18,13 @@ INTERFACE = {
     "degree_distribution": ([], ("degree", "users")),
     "clustering_coefficient": (["user"], ("coefficient",)),
     "triangles": (["user"], ("triangles",)),
+    # Over the values `connections analyze --write` stores (issue 20).
+    "top_pagerank": (["n"], ("id", "username", "pagerank")),
+    "community_members": (
+        ["user", "limit", "offset"],
+        ("community_id", "community_size", "id", "username"),
+    ),
+    "community_sizes": (["n"], ("community_id", "size")),
 }
 
 GOOD = """\

@@ -1,0 +1,5 @@
+// Store one analyze result on the users: sets u.pagerank for each row; returns nothing.
+// Params: $rows: list of {id: int, value: number}.
+UNWIND $rows AS row
+MATCH (u:User {id: row.id})
+SET u.pagerank = row.value

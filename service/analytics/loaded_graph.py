@@ -1,0 +1,120 @@
+"""The whole connection graph in memory (igraph), loaded from Neo4j or from an export.
+
+Vertex `i` is the user `ids[i]` (ids ascending); each connection is one undirected edge.
+Memory is the edge list in C (igraph) plus a few numpy arrays: about 60 bytes a connection.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
+
+from service.analytics import snapshot
+from service.graph import cypher
+
+LOAD_PAGE = 100_000
+LOAD_TIMEOUT = 3600.0
+
+
+@dataclass
+class LoadedGraph:
+    """`graph`'s vertex i is user `ids[i]`."""
+
+    ids: np.ndarray
+    graph: ig.Graph
+
+    @property
+    def users(self) -> int:
+        return len(self.ids)
+
+    @property
+    def connections(self) -> int:
+        return self.graph.ecount()
+
+
+def from_edges(ids: np.ndarray, user_id: np.ndarray, other_id: np.ndarray) -> LoadedGraph:
+    """A graph from user ids and parallel arrays of connection endpoints (ids, not positions)."""
+    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    a = np.searchsorted(ids, np.asarray(user_id, dtype=np.int64))
+    b = np.searchsorted(ids, np.asarray(other_id, dtype=np.int64))
+    if len(a) and (
+        a.max() >= len(ids)
+        or b.max() >= len(ids)
+        or (ids[a] != user_id).any()
+        or (ids[b] != other_id).any()
+    ):
+        raise snapshot.ExportError("a connection names a user the graph does not have")
+    graph = ig.Graph(n=len(ids), edges=np.column_stack([a, b]), directed=False)
+    return LoadedGraph(ids, graph)
+
+
+def from_export(folder: Path) -> LoadedGraph:
+    """The graph of the export in `folder` (Parquet or CSV): users and connections."""
+    ids = [b.column("id").to_numpy() for b in snapshot.read_batches(folder, "users")]
+    ends = [
+        (b.column("user_id").to_numpy(), b.column("other_id").to_numpy())
+        for b in snapshot.read_batches(folder, "connections")
+    ]
+    return from_edges(
+        np.concatenate(ids) if ids else np.empty(0, np.int64),
+        np.concatenate([a for a, _ in ends]) if ends else np.empty(0, np.int64),
+        np.concatenate([b for _, b in ends]) if ends else np.empty(0, np.int64),
+    )
+
+
+def from_neo4j(
+    driver: Driver, database: str = "neo4j", *, page: int = LOAD_PAGE, progress: bool = True
+) -> LoadedGraph:
+    """The graph in Neo4j, read in one read transaction, a page of users at a time."""
+    from tqdm import tqdm
+
+    def work(tx: ManagedTransaction) -> LoadedGraph:
+        total = tx.run(cypher.query("analytics/support/export_position")).single()
+        bar = tqdm(
+            total=total["users"] if total else None,
+            unit=" users",
+            desc="load",
+            file=sys.stderr,
+            disable=not progress,
+            dynamic_ncols=True,
+        )
+        ids: list[np.ndarray] = []
+        ones: list[np.ndarray] = []
+        others: list[np.ndarray] = []
+        after = -(2**63)
+        try:
+            while True:
+                record = tx.run(
+                    cypher.query("analytics/support/export_user_ids"), after=after, limit=page
+                ).single()
+                page_ids = record["ids"] if record else []
+                if not page_ids:
+                    break
+                ids.append(np.array(page_ids, dtype=np.int64))
+                pairs = tx.run(
+                    cypher.query("analytics/support/load_pairs"),
+                    low=page_ids[0],
+                    high=page_ids[-1],
+                ).single()
+                if pairs:
+                    ones.append(np.array(pairs["user_id"], dtype=np.int64))
+                    others.append(np.array(pairs["other_id"], dtype=np.int64))
+                after = page_ids[-1]
+                bar.update(len(page_ids))
+        finally:
+            bar.close()
+        empty = np.empty(0, np.int64)
+        return from_edges(
+            np.concatenate(ids) if ids else empty,
+            np.concatenate(ones) if ones else empty,
+            np.concatenate(others) if others else empty,
+        )
+
+    timed = unit_of_work(timeout=LOAD_TIMEOUT, metadata={"app": "connections-analyze"})(work)
+    with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+        return session.execute_read(timed)
