@@ -291,6 +291,13 @@ class Settings:
     redis_url: str = ""
     redis_external: bool = False
     redis_server: RedisServerSettings = field(default_factory=RedisServerSettings)
+    # The shared cache over Neo4j (service/cache/, docs/cache.md).
+    cache_enabled: bool = env_field("CACHE_ENABLED", True)
+    cache_ttl: int = env_field("CACHE_TTL_SECONDS", 3600, minimum=1)
+    cache_suggestion_ttl: int = env_field("CACHE_SUGGESTION_TTL_SECONDS", 60, minimum=1)
+    cache_timeout: float = env_field("CACHE_TIMEOUT_SECONDS", 0.05)
+    cache_retry_seconds: float = env_field("CACHE_RETRY_SECONDS", 1.0)
+    cache_max_offset: int = env_field("CACHE_MAX_OFFSET", 1000)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:

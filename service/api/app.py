@@ -11,16 +11,23 @@ from falcon.routing import BaseConverter
 
 from service.api import resources
 from service.api.errors import register_error_handlers
-from service.api.middleware import AllowedHostsMiddleware, ReadinessGate, RequestContextMiddleware
+from service.api.middleware import (
+    AllowedHostsMiddleware,
+    ETagMiddleware,
+    ReadinessGate,
+    RequestContextMiddleware,
+)
 from service.api.openapi import build_openapi
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
+from service.cache.client import describe
+from service.cache.layer import CachedGraph, cached_graph, open_client
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
 from service.domain.health import Readiness
 from service.domain.lifecycle import Action
-from service.domain.ports import GraphPorts
+from service.domain.ports import NO_CACHE, GraphPorts
 from service.domain.schemas import is_user_id
 from service.graph import db
 from service.graph.breaker import CircuitBreaker
@@ -63,14 +70,17 @@ def _add_routes(app: falcon.App, path: str, resource) -> None:
 
 
 def open_graph_layer(settings: Settings) -> GraphPorts:
-    """The worker's driver, runner and DAOs; the breaker probes and warms up in the background."""
+    """The worker's driver, runner and DAOs, with the cache in the read path unless
+    CACHE_ENABLED is false; the breaker probes and warms up in the background."""
     driver = db.create_driver(settings)
     breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
     tuning = Tuning(query_timeout=settings.query_timeout)
     graph = open_graph(driver, settings.neo4j_database, tuning, breaker)
     # Probe in the background and warm the queries up before closing (README "Failing fast").
     breaker.recover = graph.runner.recover
-    return graph
+    if not settings.cache_enabled:
+        return graph
+    return cached_graph(graph, open_client(settings), settings)
 
 
 def create_app(settings: Settings | None = None, graph: GraphPorts | None = None) -> ConnectionsApp:
@@ -78,7 +88,11 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     settings = settings or Settings.from_env()
     if graph is None:
         graph = open_graph_layer(settings)
-    service = ConnectionsService(graph, settings, CommunitySettings(graph.community, settings))
+    cached = graph if isinstance(graph, CachedGraph) else None
+    invalidation = cached.invalidation if cached else NO_CACHE
+    service = ConnectionsService(
+        graph, settings, CommunitySettings(graph.community, settings), cache=invalidation
+    )
     query_schema = ConnectionsQuerySchema(
         default_limit=settings.default_limit, max_limit=settings.max_limit
     )
@@ -92,6 +106,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         resources.ConnectionStatusResource,
         resources.IsConnectionResource,
         resources.UserResource,
+        resources.UserCountersResource,
         resources.ConnectionStatusesResource,
         resources.ConnectionRequestsResource,
         SelfCommunityWebhookResource,
@@ -103,6 +118,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
             RequestContextMiddleware(),  # first: every response, a refused one too, is logged
             AllowedHostsMiddleware(settings.allowed_hosts, settings.trust_forwarded),
             ReadinessGate(readiness, gated),
+            ETagMiddleware(),
         ],
     )
     app.req_options.strip_url_path_trailing_slash = False
@@ -137,6 +153,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         "connection_requests/mark_seen/": resources.MarkSeenResource(service),
         "connection_status/": resources.ConnectionStatusResource(service),
         "is_connection/": resources.IsConnectionResource(service),
+        "counters/": resources.UserCountersResource(service),
         "": resources.UserResource(service),
     }
     for tail, resource in per_user.items():
@@ -160,10 +177,14 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
             SyncStore(graph.runner),
             settings.selfcommunity_webhook_secret,
             settings.selfcommunity_webhook_tolerance,
+            cache=invalidation,
         )
         webhook = SelfCommunityWebhookResource(receiver)
         _add_routes(app, "/webhooks/selfcommunity/", webhook)
-    app.add_route("/health/ready", resources.ReadyResource(readiness))
+    app.add_route(
+        "/health/ready",
+        resources.ReadyResource(readiness, lambda: describe(cached.client if cached else None)),
+    )
     app.add_route("/metrics", resources.MetricsResource(metrics.render))
     app.graph = graph
     return app

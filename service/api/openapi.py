@@ -15,12 +15,14 @@ from service.api.schemas import (
     ConnectionStatusSchema,
     ErrorSchema,
     IsConnectionSchema,
+    UserCountersSchema,
 )
 from service.domain.schemas import ConnectionRequestSchema, UserSchema
 
 CONNECTIONS_PATH = "/api/v2/user/{id}/connections/"
 SUGGESTIONS_PATH = "/api/v2/suggestion/user/"
 USER_PATH = "/api/v2/user/{id}/"
+COUNTERS_PATH = "/api/v2/user/{id}/counters/"
 ACTIONS = {
     "request": ("requestConnection", "Request Connection", "Request a connection to the user."),
     "accept": (
@@ -368,6 +370,29 @@ def _lifecycle_paths(spec: APISpec, unavailable: dict, www_authenticate: dict) -
                 "parameters": [_id_parameter()],
                 "responses": {
                     "200": _json("The user.", "User"),
+                    "401": _error("Invalid token, or authentication required.", www_authenticate),
+                    "404": not_found,
+                    "503": unavailable,
+                },
+            }
+        },
+    )
+    spec.components.schema("UserCounters", schema=UserCountersSchema)
+    spec.path(
+        path=COUNTERS_PATH,
+        operations={
+            "get": {
+                "operationId": "getSpecificUserCounters",
+                "summary": "Get Counters of a Specific User",
+                "description": (
+                    "The counters of one active user. The connection counters appear while the "
+                    "community is in friendship mode (follow_enabled false). Anonymous access is "
+                    "allowed unless content_availability is false."
+                ),
+                "security": [{}, {"bearerAuth": []}],
+                "parameters": [_id_parameter()],
+                "responses": {
+                    "200": _json("The user's counters.", "UserCounters"),
                     "401": _error("Invalid token, or authentication required.", www_authenticate),
                     "404": not_found,
                     "503": unavailable,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import falcon
 
 from service.api.pagination import paginate
-from service.api.schemas import ConnectionsQuerySchema, ConnectionStatusesBodySchema
+from service.api.schemas import (
+    ConnectionsQuerySchema,
+    ConnectionStatusesBodySchema,
+    UserCountersSchema,
+)
 from service.domain.errors import InvalidBody
 from service.domain.lifecycle import Action
 from service.domain.schemas import ConnectionRequestSchema, UserSchema, compile_dumper
@@ -22,14 +26,17 @@ class ReadyResource:
     """The process can serve: Neo4j answers and every index the API needs is ONLINE.
 
     503 otherwise (from the error handlers), naming the indexes and their population %.
+    The cache's state is reported beside it; without the cache the service is still ready
+    (reads go to Neo4j), so it never makes this 503.
     """
 
-    def __init__(self, readiness):
+    def __init__(self, readiness, cache_state=lambda: {"state": "disabled"}):
         self.readiness = readiness
+        self.cache_state = cache_state
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.readiness.require()
-        resp.media = {"status": "ok"}
+        resp.media = {"status": "ok", "cache": self.cache_state()}
 
 
 class MetricsResource:
@@ -44,6 +51,8 @@ class MetricsResource:
 
 class UserConnectionsResource:
     """`GET /api/v2/user/{id}/connections/`: one page of a user's connections."""
+
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
         self.service = service
@@ -65,6 +74,8 @@ class UserConnectionsResource:
 
 class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
+
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool):
         self.service = service
@@ -112,6 +123,8 @@ class MarkSeenResource:
 class ConnectionStatusResource:
     """`GET /api/v2/user/{id}/connection_status/`: the user's status relative to me."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(self, service):
         self.service = service
 
@@ -124,6 +137,8 @@ class ConnectionStatusResource:
 
 class IsConnectionResource:
     """`GET /api/v2/user/{id}/is_connection/`: whether the user is connected with me."""
+
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service):
         self.service = service
@@ -159,6 +174,8 @@ class ConnectionStatusesResource:
 class ConnectionRequestsResource:
     """`GET /api/v2/user/connection/requests/` (received) and `requests_sent/` (sent)."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(
         self, service, query_schema: ConnectionsQuerySchema, trust_forwarded: bool, direction: str
     ):
@@ -184,6 +201,8 @@ class ConnectionRequestsResource:
 class UserResource:
     """`GET /api/v2/user/{id}/`: one user, with the connections list's access rules."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(self, service):
         self.service = service
         self.dump_users = compile_dumper(UserSchema())
@@ -192,6 +211,19 @@ class UserResource:
         viewer = self.service.authenticate(req.get_header("Authorization"))
         self.service.check_profile_access(viewer)
         resp.media = self.dump_users([self.service.get_user(user_id, viewer)])[0]
+
+
+class UserCountersResource:
+    """`GET /api/v2/user/{id}/counters/`: the user's counters, with the profile's access rules."""
+
+    def __init__(self, service):
+        self.service = service
+        self.schema = UserCountersSchema()
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        viewer = self.service.authenticate(req.get_header("Authorization"))
+        self.service.check_profile_access(viewer)
+        resp.media = self.schema.dump(self.service.get_counters(user_id))
 
 
 class OpenApiResource:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.cli.cache import everything_changed
 from service.cli.common import CommandError, existing_file, positive_int
 from service.config import Settings
 
@@ -58,4 +59,5 @@ def run(args: argparse.Namespace) -> int:
     for bad in summary.bad_rows:
         print(f"skipped {bad.describe()}", file=sys.stderr)
     print(summary.describe())
+    everything_changed(settings)
     return 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from service.domain.ports import NO_CACHE, CacheInvalidation
 from service.domain.schemas import MAX_INT64
 from service.domain.users import InvalidUser, stored_user
 from service.graph import sync
@@ -94,8 +95,10 @@ class EventReceiver:
         secret: str = "",
         tolerance: float = 300.0,
         clock: Callable[[], float] = time.time,
+        cache: CacheInvalidation = NO_CACHE,
     ):
         self.store = store
+        self.cache = cache
         self.secret = secret
         self.tolerance = tolerance
         self.clock = clock
@@ -119,6 +122,9 @@ class EventReceiver:
         outcome = self.store.apply(
             event.event_id, event.type, event.created, self.clock(), change, users, pair
         )
+        if outcome not in (IGNORED, sync.DUPLICATE):
+            # Committed: every later read, on any node, must see it (docs/cache.md).
+            self.cache.users_changed(_touched(event, users, pair))
         if outcome == IGNORED:
             log.warning("webhook event %s of unknown type %r ignored", event.event_id, event.type)
         metrics.WEBHOOKS_RECEIVED.labels(outcome).inc()
@@ -168,3 +174,11 @@ class EventReceiver:
             return outcome, lambda tx: mirror.log_events(tx, from_id, to_id, created_at, events)
 
         return change, rows, (from_id, to_id)
+
+
+def _touched(event: ReceivedEvent, users: list[dict], pair: tuple | None) -> set[int]:
+    """The users an applied event may have changed."""
+    touched = {row["id"] for row in users} | set(pair or ())
+    if event.type == "user.deleted":
+        touched.add(_user(event.data, "data")["id"])
+    return touched
