@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+# The pages' third-party browser assets (docs/pages.md), pinned by web/package-lock.json and
+# committed: `make run` never needs npm. Scripts off: no install hook (swagger-ui-dist's
+# telemetry dependency) runs. Run again after changing a version in web/package.json.
+VENDOR := service/api/static/vendor
+assets:
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/cytoscape tests/browser/vendor
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		web/node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt \
+		web/node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	sed '/sourceMappingURL/d' web/node_modules/swagger-ui-dist/swagger-ui.css > $(VENDOR)/swagger-ui/swagger-ui.css
+	cp web/node_modules/cytoscape/dist/cytoscape.min.js web/node_modules/cytoscape/LICENSE \
+		$(VENDOR)/cytoscape/
+	cp web/node_modules/axe-core/axe.min.js web/node_modules/axe-core/LICENSE tests/browser/vendor/
+
+# The browser tests' Chromium: Debian's package (never a downloaded browser build), installed
+# when missing like redis-server.
+chromium:
+	@command -v chromium >/dev/null || apt-get install -y chromium \
+		|| { apt-get update && apt-get install -y chromium; }
 
 neo4j-start: venv
 	$(BIN)/connections neo4j start
@@ -55,7 +76,7 @@ run: demo redis-start
 
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
 # tests start their own managed instances; redis-server is installed here when missing).
-test: venv redis-server
+test: venv redis-server chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -74,8 +95,8 @@ loadtest: $(LOADTEST_STAMP)
 # Benchmarks run in their own managed Neo4j instance (`bench`, ports 7688/7475) with their own
 # data; each appends its figures to bench/RESULTS.md. See README "Benchmarks".
 bench: venv
-	$(BIN)/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 --record
-	$(BIN)/python bench/cost_curves.py --repeat 15 --record
+	$(BIN)/python -m bench.overhead --processes 2 --seconds 10 --rounds 3 --record
+	$(BIN)/python -m bench.cost_curves --repeat 15 --record
 
 # The 1M-user / 10M-connection graph in its own instance (`deep`, built once, reused while its
 # stamp matches): latency per kind of user and wrk throughput. Needs wrk (apt-get install -y
@@ -83,10 +104,10 @@ bench: venv
 # query takes minutes for the supernodes). See README "Benchmarks".
 bench-deep: venv
 	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
-	$(BIN)/python bench/deep.py --record
+	$(BIN)/python -m bench.deep --record
 
 bench-recall: venv
-	$(BIN)/python bench/suggestion_recall.py --record
+	$(BIN)/python -m bench.suggestion_recall --record
 
 PEER_STAMP := $(VENV)/.installed-peer
 
@@ -97,13 +118,13 @@ $(PEER_STAMP): $(STAMP)
 # PostgreSQL on the same deep graph, side by side with ours (bench-only; needs root for apt).
 bench-peer: $(PEER_STAMP)
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
-	$(BIN)/python bench/peer.py --record
+	$(BIN)/python -m bench.peer --record
 
 # 20 minutes (SOAK_SECONDS) of mixed load while Neo4j and gunicorn workers are SIGKILLed at
 # random, in a throwaway `chaos` instance (CHAOS_BOLT_PORT/CHAOS_HTTP_PORT, default 7690/7477);
 # judged afterwards and recorded in bench/RESULTS.md. See README "Operating it".
 soak: venv
-	$(BIN)/python bench/chaos.py soak --record
+	$(BIN)/python -m bench.chaos soak --record
 
 clean:
 	rm -rf $(VENV) .pytest_cache

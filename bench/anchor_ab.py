@@ -1,6 +1,6 @@
 """A/B of deep pages with and without anchors on one supernode, interleaved (issue 12).
 
-.venv/bin/python bench/anchor_ab.py [--user 400385] [--rounds 12]
+.venv/bin/python -m bench.anchor_ab [--user 400385] [--rounds 12]
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import argparse
 import statistics
 import time
 
-from deep import ensure_graph
-
+from bench.deep import ensure_graph
 from service.graph import db
 from service.graph.connections import ConnectionPages
 from service.graph.runner import Runner, Tuning

@@ -79,4 +79,5 @@ def create_bare_app() -> falcon.App:
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = handler
     app.add_route("/api/v2/user/{user_id}/connections", FixedPageResource(page))
     app.add_route("/health/live", LiveResource())
+    app.add_route("/health/ready", LiveResource())  # the launcher waits for it
     return app

@@ -7,17 +7,14 @@ is used instead (and must be disposable: the ladder is added to it).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import sys
 import time
 
-from common import ROOT  # noqa: F401  (puts the project on sys.path)
-
-from service.config import Neo4jServerSettings, Settings
+from bench.toolkit.instances import bench_ports, own_neo4j
+from service.config import Settings
 from service.graph import cypher, db
-from service.ops.neo4j_server import LocalNeo4j
 
 DEGREES = (10, 100, 1_000, 10_000, 100_000)
 HUB_BASE = 900_000_000  # hub for degree d: HUB_BASE + index
@@ -34,18 +31,14 @@ def bench_settings() -> Settings:
     """Settings for the bench instance (started if needed), or NEO4J_URI's server."""
     if os.environ.get("NEO4J_URI"):
         return Settings.from_env()
-    env = dict(
-        os.environ,
-        NEO4J_INSTANCE="bench",
-        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
-        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
+    server, settings = own_neo4j(
+        "bench",
+        *bench_ports(),
+        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
+        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "2g"),
     )
-    env.setdefault("NEO4J_HEAP", "2g")
-    env.setdefault("NEO4J_PAGECACHE", "2g")
-    server_settings = Neo4jServerSettings.from_env(env)
-    LocalNeo4j(server_settings).start()
-    base = Settings.from_env(env)
-    return dataclasses.replace(base, server=server_settings)
+    server.start()
+    return settings
 
 
 def _write(driver, database, name, rows):

@@ -7,18 +7,16 @@ for median-degree, p99-degree and supernode users; HTTP throughput with wrk at 2
 connections for the endpoint as it is (gthread + keep-alive), the same code under sync workers,
 and main's code (the baseline tree, `git archive main`), in rotating order.
 
-    .venv/bin/python bench/deep.py [--record] [--seconds 8] [--rounds 2] [--baseline-ref main]
+    .venv/bin/python -m bench.deep [--record] [--seconds 8] [--rounds 2] [--baseline-ref main]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -26,10 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, record
-from harness import _percentile, run
-
-from service.config import Neo4jServerSettings, Settings
+from bench.common import quiet_gunicorn
+from bench.toolkit import ROOT
+from bench.toolkit.harness import run
+from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
+from bench.toolkit.launcher import APP, Gunicorn
+from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
+from service.config import Settings
 from service.domain.connections import ConnectionsService, Viewer
 from service.domain.lifecycle import Action
 from service.domain.suggestions import refresh_suggestion_lists
@@ -38,7 +40,6 @@ from service.graph.layer import GraphLayer, open_graph
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestion_lists import SuggestionLists
 from service.ingest.generate import GeneratorConfig, supernode_ids
-from service.ops.neo4j_server import LocalNeo4j
 
 GRAPH = GeneratorConfig(
     users=1_000_000, avg_degree=21, seed=1, supernodes=5, supernode_degree=100_000
@@ -52,30 +53,19 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def deep_env() -> dict:
-    env = dict(
-        os.environ,
-        NEO4J_INSTANCE="deep",
-        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
-        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
-    )
-    env.setdefault("NEO4J_HEAP", "2g")
-    env.setdefault("NEO4J_PAGECACHE", "4g")
-    env.pop("NEO4J_URI", None)
-    env.pop("NEO4J_PASSWORD", None)
-    return env
-
-
 def ensure_graph() -> Settings:
     """Start the `deep` instance, building the graph first unless its stamp matches."""
-    env = deep_env()
-    server_settings = Neo4jServerSettings.from_env(env)
-    server = LocalNeo4j(server_settings)
+    server, settings = own_neo4j(
+        "deep",
+        *bench_ports(),
+        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
+        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "4g"),
+    )
+    server_settings = server.settings
     stamp = server_settings.home / "graph.stamp"
     if stamp.exists() and stamp.read_text() == STAMP:
         log(f"reusing the graph in {server_settings.home} ({STAMP})")
         server.start()
-        settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
         with db.create_driver(settings) as driver:
             db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
         refresh_suggestions(settings)
@@ -98,12 +88,11 @@ def ensure_graph() -> Settings:
                 "--load",
                 "--method=bulk",
             ],
-            env=env,
+            env=instance_env(server_settings),
             check=True,
             cwd=ROOT,
         )
         stamp.write_text(STAMP)
-    settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
     refresh_suggestions(settings)
     return settings
 
@@ -163,7 +152,7 @@ def timed(call, repeat: int) -> tuple[float, float]:
         call(i)
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
-    return statistics.median(latencies), _percentile(latencies, 0.99)
+    return percentile(latencies, 0.5), percentile(latencies, 0.99)
 
 
 def scenarios(graph: GraphLayer, degree: dict, suggestion_count: dict) -> dict:
@@ -288,7 +277,7 @@ def write_latencies(
     result = {}
     for label, values in times.items():
         values.sort()
-        result[label] = (statistics.median(values), _percentile(values, 0.99))
+        result[label] = (percentile(values, 0.5), percentile(values, 0.99))
     return result
 
 
@@ -350,41 +339,9 @@ def baseline_tree(ref: str) -> Path:
     return target
 
 
-def serve(tree: Path, port: int, extra: dict) -> subprocess.Popen:
-    env = dict(
-        os.environ,
-        BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        LOG_LEVEL="warning",
-        PYTHONPATH=str(tree),
-        **extra,
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(tree / "service/ops/gunicorn_conf.py"),
-            "service.api.app:create_app()",
-        ],
-        cwd=tree,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import urllib.request
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit(f"bench: gunicorn in {tree} did not start") from None
-            time.sleep(0.3)
+def serve(tree: Path, extra: dict) -> Gunicorn:
+    """`tree`'s app under gunicorn, 2 workers, with `extra` in its environment (not started)."""
+    return quiet_gunicorn(APP, 2, extra, checkout=tree)
 
 
 def throughput_table(settings: Settings, groups: dict, args) -> str:
@@ -417,7 +374,6 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
         ),
     }
     results: dict[tuple[str, int], list] = {}
-    port = int(os.environ.get("BENCH_APP_PORT", "8061"))
     user_ids = [r["id"] for r in records]
     ceiling = "graph layer alone (N processes, no HTTP)"
 
@@ -436,18 +392,14 @@ def throughput_table(settings: Settings, groups: dict, args) -> str:
                     results.setdefault((name, conns), []).append((r.rps, r.p50_ms, r.p99_ms))
                     log(f"round {round_ + 1} {name} N={conns}: {results[(name, conns)][-1]}")
                 continue
-            proc = serve(tree, port, {**app_env, **extra})
-            try:
-                base = f"http://127.0.0.1:{port}"
+            with serve(tree, {**app_env, **extra}) as app:
+                base = app.base
                 wrk(base, paths, 4, 2)  # warm-up
                 for conns in (2, 4, 8):
                     results.setdefault((name, conns), []).append(
                         wrk(base, paths, conns, args.seconds)
                     )
                     log(f"round {round_ + 1} {name} c={conns}: {results[(name, conns)][-1]}")
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
     rows = [
         "| server (2 workers) | clients | pages/s | p50 ms | p99 ms | vs baseline |",
         "|---|---|---|---|---|---|",
@@ -490,7 +442,7 @@ def main() -> int:
     if args.record:
         # `make bench-deep` runs it with --record alone; say so when other options were given
         options = [a for a in sys.argv[1:] if a != "--record"]
-        command = " ".join(["python bench/deep.py --record", *options]) if options else None
+        command = " ".join(["python -m bench.deep --record", *options]) if options else None
         record("Deep graph (1M users / 10M connections)", command or "make bench-deep", body)
     return 0
 

@@ -12,64 +12,47 @@ reader sees; RW/RR is the part due to the writes themselves rather than to W mor
 Rounds rotate the order; medians are reported, as ratios within one run (the machines are shared
 and noisy).
 
-    .venv/bin/python bench/lifecycle.py --readers 2 --writers 2 --seconds 10 --rounds 3 [--record]
+    .venv/bin/python -m bench.lifecycle --readers 2 --writers 2 --seconds 10 --rounds 3 [--record]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import http.client
 import json
 import multiprocessing as mp
 import os
 import random
-import socket
 import sys
 from functools import partial
 
-from common import gunicorn, record, sample_users
-from harness import median_of, run
-
-from service.config import Neo4jServerSettings, Settings
+from bench.common import quiet_gunicorn, sample_users
+from bench.toolkit.harness import Result, median_of, results_table, rotated, run
+from bench.toolkit.http import call
+from bench.toolkit.instances import bench_ports, own_neo4j
+from bench.toolkit.results import command_line, record
+from service.config import Settings
 from service.domain.auth import mint_token
 from service.ingest.loading import ensure_demo
-from service.ops.neo4j_server import LocalNeo4j
 
 SECRET = "bench-lifecycle-secret-0123456789abcdef"
 
 
 def lifecycle_settings() -> Settings:
     """The `bench-lifecycle` instance (started if needed) holding the demo community."""
-    env = dict(
-        os.environ,
-        NEO4J_INSTANCE="bench-lifecycle",
-        NEO4J_BOLT_PORT=os.environ.get("BENCH_BOLT_PORT", "7688"),
-        NEO4J_HTTP_PORT=os.environ.get("BENCH_HTTP_PORT", "7475"),
+    server, settings = own_neo4j(
+        "bench-lifecycle",
+        *bench_ports(),
+        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "1g"),
+        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "512m"),
     )
-    env.setdefault("NEO4J_HEAP", "1g")
-    env.setdefault("NEO4J_PAGECACHE", "512m")
-    server_settings = Neo4jServerSettings.from_env(env)
-    LocalNeo4j(server_settings).start()
-    settings = dataclasses.replace(Settings.from_env(env), server=server_settings)
+    server.start()
     ensure_demo(settings, progress=False)
     return settings
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _request(base: str, method: str, path: str, token: str):
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request(method, path, headers={"Authorization": f"Bearer {token}"})
-    resp = conn.getresponse()
-    body = resp.read()
-    conn.close()
-    return resp.status, body
+def _request(base: str, method: str, path: str, token: str) -> tuple[int | str, bytes]:
+    reply = call(base + path, method, {"Authorization": f"Bearer {token}"})
+    return reply.outcome, reply.body
 
 
 def read_call(base: str, user_ids: list[int], tokens: dict[int, str], seed: int):
@@ -77,7 +60,7 @@ def read_call(base: str, user_ids: list[int], tokens: dict[int, str], seed: int)
     rng = random.Random(seed)
     viewers = list(tokens)
 
-    def call(i):
+    def one(i):
         viewer = rng.choice(viewers)
         status, _ = _request(
             base, "GET", f"/api/v2/user/{rng.choice(user_ids)}/connections/", tokens[viewer]
@@ -85,7 +68,7 @@ def read_call(base: str, user_ids: list[int], tokens: dict[int, str], seed: int)
         if status != 200:
             raise RuntimeError(status)
 
-    return call
+    return one
 
 
 def write_call(base: str, tokens: dict[int, str], seed: int):
@@ -94,7 +77,7 @@ def write_call(base: str, tokens: dict[int, str], seed: int):
     users = list(tokens)
     pair = [0, 0]
 
-    def call(i):
+    def one(i):
         step = i % 3
         if step == 0:
             pair[:] = rng.sample(users, 2)
@@ -107,11 +90,74 @@ def write_call(base: str, tokens: dict[int, str], seed: int):
             raise RuntimeError(f"{action}: {status} {body[:200]!r}")
         return json.loads(body)
 
-    return call
+    return one
 
 
 def _background(name: str, factory, processes: int, seconds: float, queue) -> None:
     queue.put(run(name, factory, processes=processes, seconds=seconds))
+
+
+def measure(args, cfg: Settings) -> dict[str, list[Result]]:
+    """Reads alone, reads during writes, reads during as many extra readers (the control), in
+    rotating rounds against one gunicorn; the writes' own results too."""
+    user_ids = [u["id"] for u in sample_users(cfg, 2000) if u["degree"] > 0]
+    tokens = {u: mint_token(u, SECRET, ttl_seconds=3600) for u in user_ids[:500]}
+    print(f"{len(user_ids)} sampled users; {args.rounds} rounds x {args.seconds}s", flush=True)
+    env = {"NEO4J_URI": cfg.neo4j_uri, "NEO4J_PASSWORD": cfg.neo4j_password, "JWT_SECRET": SECRET}
+    measured: dict[str, list[Result]] = {
+        k: [] for k in ("alone", "during writes", "writes", "control")
+    }
+    with quiet_gunicorn("service.api.app:create_app()", args.workers, env) as app:
+        reader = partial(read_call, app.base, user_ids, tokens)
+        writer = partial(write_call, app.base, tokens)
+        background = {"during writes": ("writes", writer), "control": ("extra reads", reader)}
+        run("warm-up reads", reader, processes=args.readers, seconds=3)
+        run("warm-up writes", writer, processes=args.writers, seconds=3)
+        for round_no in range(args.rounds):
+            for mode in rotated(["alone", "during writes", "control"], round_no):
+                if mode == "alone":
+                    result = run(
+                        "reads alone", reader, processes=args.readers, seconds=args.seconds
+                    )
+                    measured["alone"].append(result)
+                    print(f"round {round_no + 1}: {result.row()}", flush=True)
+                    continue
+                name, factory = background[mode]
+                result, other = reads_beside(name, factory, reader, args)
+                measured[mode].append(result)
+                if mode == "during writes":
+                    measured["writes"].append(other)
+                print(f"round {round_no + 1}: {result.row()}", flush=True)
+                print(f"round {round_no + 1}: {other.row()}", flush=True)
+    return measured
+
+
+def reads_beside(name: str, factory, reader, args) -> tuple[Result, Result]:
+    """The reads measured while `factory`'s calls run in other processes: (reads, theirs)."""
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_background, args=(name, factory, args.writers, args.seconds, queue))
+    proc.start()
+    result = run(f"reads + {name}", reader, processes=args.readers, seconds=args.seconds)
+    other = queue.get()
+    proc.join()
+    return result, other
+
+
+def table(measured: dict[str, list[Result]]) -> str:
+    """The median round of each, and the ratios that answer the question."""
+    alone, during, wrote, control = (
+        median_of(measured[k]) for k in ("alone", "during writes", "writes", "control")
+    )
+    summary = (
+        f"\nWrite latency (one POST: request, accept or remove): p50 **{wrote.p50_ms:.1f} ms**, "
+        f"p99 **{wrote.p99_ms:.1f} ms**. Reads under writes vs alone: p50 "
+        f"**{during.p50_ms / alone.p50_ms:.2f}×**, p99 {during.p99_ms / alone.p99_ms:.2f}×, "
+        f"throughput {during.rps / alone.rps:.2f}×. Reads under writes vs under as many extra "
+        f"readers (the control): p50 **{during.p50_ms / control.p50_ms:.2f}×**, p99 "
+        f"{during.p99_ms / control.p99_ms:.2f}×, throughput {during.rps / control.rps:.2f}×.\n"
+    )
+    return results_table([alone, during, control, wrote]) + "\n\n" + summary
 
 
 def main(argv=None) -> int:
@@ -123,79 +169,19 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append results to bench/RESULTS.md")
     args = parser.parse_args(argv)
-    cfg = lifecycle_settings()
-    user_ids = [u["id"] for u in sample_users(cfg, 2000) if u["degree"] > 0]
-    tokens = {u: mint_token(u, SECRET, ttl_seconds=3600) for u in user_ids[:500]}
-    print(f"{len(user_ids)} sampled users; {args.rounds} rounds x {args.seconds}s", flush=True)
-    env = {
-        "NEO4J_URI": cfg.neo4j_uri,
-        "NEO4J_PASSWORD": cfg.neo4j_password,
-        "JWT_SECRET": SECRET,
-    }
-    measured: dict[str, list] = {"alone": [], "during writes": [], "writes": [], "control": []}
-    ctx = mp.get_context("fork")
-    with gunicorn("service.api.app:create_app()", free_port(), args.workers, env) as base:
-        reader = partial(read_call, base, user_ids, tokens)
-        writer = partial(write_call, base, tokens)
-        background = {"during writes": ("writes", writer), "control": ("extra reads", reader)}
-        run("warm-up reads", reader, processes=args.readers, seconds=3)
-        run("warm-up writes", writer, processes=args.writers, seconds=3)
-        modes = ["alone", "during writes", "control"]
-        for round_no in range(args.rounds):
-            shift = round_no % len(modes)
-            for mode in modes[shift:] + modes[:shift]:
-                if mode == "alone":
-                    result = run(
-                        "reads alone", reader, processes=args.readers, seconds=args.seconds
-                    )
-                    measured["alone"].append(result)
-                    print(f"round {round_no + 1}: {result.row()}", flush=True)
-                    continue
-                name, factory = background[mode]
-                queue = ctx.Queue()
-                proc = ctx.Process(
-                    target=_background, args=(name, factory, args.writers, args.seconds, queue)
-                )
-                proc.start()
-                result = run(
-                    f"reads + {name}", reader, processes=args.readers, seconds=args.seconds
-                )
-                other = queue.get()
-                proc.join()
-                measured[mode].append(result)
-                if mode == "during writes":
-                    measured["writes"].append(other)
-                print(f"round {round_no + 1}: {result.row()}", flush=True)
-                print(f"round {round_no + 1}: {other.row()}", flush=True)
-    alone, during, wrote, control = (
-        median_of(measured[k]) for k in ("alone", "during writes", "writes", "control")
-    )
-    lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
-    for r in (alone, during, control, wrote):
-        lines.append(
-            f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.errors} |"
-        )
-    summary = (
-        f"\nWrite latency (one POST: request, accept or remove): p50 **{wrote.p50_ms:.1f} ms**, "
-        f"p99 **{wrote.p99_ms:.1f} ms**. Reads under writes vs alone: p50 "
-        f"**{during.p50_ms / alone.p50_ms:.2f}×**, p99 {during.p99_ms / alone.p99_ms:.2f}×, "
-        f"throughput {during.rps / alone.rps:.2f}×. Reads under writes vs under as many extra "
-        f"readers (the control): p50 **{during.p50_ms / control.p50_ms:.2f}×**, p99 "
-        f"{during.p99_ms / control.p99_ms:.2f}×, throughput {during.rps / control.rps:.2f}×.\n"
-    )
-    body = "\n".join(lines) + "\n" + summary
+    body = table(measure(args, lifecycle_settings()))
     print("\n" + body)
     if args.record:
         record(
             "Lifecycle writes and the read path",
-            "python bench/lifecycle.py " + " ".join(argv or sys.argv[1:]),
-            f"Data: the demo community (3,000 users, instance bench-lifecycle); readers: {args.readers} processes "
-            f"GETting authenticated first pages (limit 20) of random users; writers: "
-            f"{args.writers} processes POSTing request -> accept -> remove cycles between random "
-            f"users (of 500 with tokens); control: {args.writers} more reader processes instead; "
-            f"{args.workers} sync gunicorn workers; a warm-up, then {args.rounds} rounds x "
-            f"{args.seconds}s in rotating order; the median round of each.\n\n" + body,
+            command_line("bench.lifecycle", argv),
+            f"Data: the demo community (3,000 users, instance bench-lifecycle); readers: "
+            f"{args.readers} processes GETting authenticated first pages (limit 20) of random "
+            f"users; writers: {args.writers} processes POSTing request -> accept -> remove cycles "
+            f"between random users (of 500 with tokens); control: {args.writers} more reader "
+            f"processes instead; {args.workers} sync gunicorn workers; a warm-up, then "
+            f"{args.rounds} rounds x {args.seconds}s in rotating order; the median round of "
+            "each.\n\n" + body,
         )
     return 0
 

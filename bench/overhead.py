@@ -4,21 +4,22 @@ All three run in one invocation, at the same concurrency (P client processes) an
 (P gunicorn workers for b and c; P driver processes for a), interleaved over several rounds so
 machine noise hits them alike. Reports medians and the ratios (c)/(a) and (c)/(b) in throughput.
 
-    .venv/bin/python bench/overhead.py --processes 2 --seconds 10 --rounds 3 [--record]
+    .venv/bin/python -m bench.overhead --processes 2 --seconds 10 --rounds 3 [--record]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import random
 import sys
 from functools import partial
 
-from common import gunicorn, record
-from dataset import bench_settings, ensure_community
-from harness import median_of, run
-
+from bench.common import quiet_gunicorn
+from bench.dataset import bench_settings, ensure_community
+from bench.toolkit.harness import Result, median_of, results_table, rotated, run
+from bench.toolkit.http import call
+from bench.toolkit.results import command_line, record
+from service.config import Settings
 from service.graph import cypher, db
 
 LIMIT = 20
@@ -47,18 +48,48 @@ def raw_driver_call(cfg, user_ids, seed):
 def http_call(base, user_ids, seed):
     """(b) and (c): GET the first page of a random user's connections."""
     rng = random.Random(seed)
-    host, port = base.removeprefix("http://").split(":")
 
-    def call(i):
-        conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        conn.request("GET", f"/api/v2/user/{rng.choice(user_ids)}/connections/?limit={LIMIT}")
-        resp = conn.getresponse()
-        resp.read()
-        conn.close()
-        if resp.status != 200:
-            raise RuntimeError(resp.status)
+    def get(i):
+        outcome = call(f"{base}/api/v2/user/{rng.choice(user_ids)}/connections/?limit={LIMIT}")
+        if outcome.outcome != 200:
+            raise RuntimeError(outcome.outcome)
 
-    return call
+    return get
+
+
+def measure(args, cfg: Settings, user_ids: list[int]) -> dict[str, list[Result]]:
+    """(a), (b) and (c) at the same concurrency, warmed up, then in rotating rounds."""
+    results: dict[str, list[Result]] = {"a": [], "b": [], "c": []}
+    P = args.processes
+    env = {"NEO4J_URI": cfg.neo4j_uri, "NEO4J_PASSWORD": cfg.neo4j_password}
+    with (
+        quiet_gunicorn("bench.bare_app:create_bare_app()", P) as bare_app,
+        quiet_gunicorn("service.api.app:create_app()", P, env) as real_app,
+    ):
+        variants = [
+            ("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
+            ("b", "(b) bare falcon", partial(http_call, bare_app.base, user_ids)),
+            ("c", "(c) endpoint", partial(http_call, real_app.base, user_ids)),
+        ]
+        for _, name, factory in variants:  # warm caches, plans and pools; not measured
+            run(name, factory, processes=P, seconds=min(args.seconds, 5))
+        for round_no in range(args.rounds):
+            for key, name, factory in rotated(variants, round_no):
+                result = run(name, factory, processes=P, seconds=args.seconds)
+                results[key].append(result)
+                print(f"round {round_no + 1}: {result.row()}", flush=True)
+    return results
+
+
+def table(results: dict[str, list[Result]]) -> str:
+    """The median round of each variant and the ratios against the ceilings."""
+    a, b, c = (median_of(results[k]) for k in "abc")
+    ratios = (
+        f"\n(c)/(a) throughput = **{c.rps / a.rps:.2f}** (goal ≥ 0.80); "
+        f"(c)/(b) throughput = **{c.rps / b.rps:.2f}**; "
+        f"p50 (c)/(a) = {c.p50_ms / a.p50_ms:.2f}\n"
+    )
+    return results_table([a, b, c]) + "\n" + ratios
 
 
 def main(argv=None) -> int:
@@ -74,51 +105,19 @@ def main(argv=None) -> int:
         f"{len(user_ids)} sampled users; P={args.processes}, {args.seconds}s x {args.rounds} rounds",
         flush=True,
     )
-    results = {"a": [], "b": [], "c": []}
-    P = args.processes
-    env = {"NEO4J_URI": cfg.neo4j_uri, "NEO4J_PASSWORD": cfg.neo4j_password}
-    with (
-        gunicorn("bench.bare_app:create_bare_app()", 8101, P) as bare,
-        gunicorn("service.api.app:create_app()", 8102, P, env) as real,
-    ):
-        variants = [
-            ("a", "(a) raw driver", partial(raw_driver_call, cfg, user_ids)),
-            ("b", "(b) bare falcon", partial(http_call, bare, user_ids)),
-            ("c", "(c) endpoint", partial(http_call, real, user_ids)),
-        ]
-        for _, name, factory in variants:  # warm caches, plans and pools; not measured
-            run(name, factory, processes=P, seconds=min(args.seconds, 5))
-        for round_no in range(args.rounds):
-            # rotate the order so no variant always runs first (or last) in a round
-            shift = round_no % len(variants)
-            for key, name, factory in variants[shift:] + variants[:shift]:
-                result = run(name, factory, processes=P, seconds=args.seconds)
-                results[key].append(result)
-                print(f"round {round_no + 1}: {result.row()}", flush=True)
-    a, b, c = (median_of(results[k]) for k in "abc")
-    lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
-    for r in (a, b, c):
-        lines.append(
-            f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.errors} |"
-        )
-    ratios = (
-        f"\n(c)/(a) throughput = **{c.rps / a.rps:.2f}** (goal ≥ 0.80); "
-        f"(c)/(b) throughput = **{c.rps / b.rps:.2f}**; "
-        f"p50 (c)/(a) = {c.p50_ms / a.p50_ms:.2f}\n"
-    )
-    body = "\n".join(lines) + "\n" + ratios
+    results = measure(args, cfg, user_ids)
+    body = table(results)
     print("\n" + body)
     if args.record:
         record(
             "Overhead vs ceiling",
-            "python bench/overhead.py " + " ".join(argv or sys.argv[1:]),
+            command_line("bench.overhead", argv),
             f"Data: bench community (20k generated users), {len(user_ids)} sampled users with "
             f"connections, anonymous first page, limit {LIMIT}; "
-            f"P={P}; a warm-up of each variant, then {args.rounds} rounds x {args.seconds}s "
-            f"in rotating order; the median round of each.\n\n" + body,
+            f"P={args.processes}; a warm-up of each variant, then {args.rounds} rounds x "
+            f"{args.seconds}s in rotating order; the median round of each.\n\n" + body,
         )
-    failures = a.errors + b.errors + c.errors
+    failures = sum(median_of(results[k]).errors for k in "abc")
     return 1 if failures else 0
 
 

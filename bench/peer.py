@@ -11,7 +11,7 @@ the endpoint over HTTP (wrk, sync and gthread workers) in the same rotation; and
 time goes, one client at a time: PostgreSQL's query, our graph layer, an empty Bolt transaction,
 the whole app in-process (no HTTP), then HTTP with keep-alive and with Connection: close.
 
-    .venv/bin/python bench/peer.py [--record] [--seconds 8] [--rounds 3]
+    .venv/bin/python -m bench.peer [--record] [--seconds 8] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ import time
 from pathlib import Path
 
 import psycopg
-from common import ROOT, record
-from deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
 from falcon import testing
-from harness import _percentile, run
 from neo4j import READ_ACCESS, Query
 
+from bench.deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve, wrk
+from bench.toolkit import ROOT
+from bench.toolkit.harness import run
+from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
 from service.api.app import create_app
 from service.graph import cypher, db
 from service.graph.connections import ConnectionPages
@@ -208,7 +211,7 @@ def timed(call, items, repeat) -> tuple[float, float]:
         call(items[i % len(items)])
         lat.append((time.perf_counter() - t0) * 1000)
     lat.sort()
-    return statistics.median(lat), _percentile(lat, 0.99)
+    return percentile(lat, 0.5), percentile(lat, 0.99)
 
 
 def main() -> int:
@@ -323,7 +326,7 @@ def main() -> int:
             shift = round_ % len(makers)
             for name, make in makers[shift:] + makers[:shift]:
                 if make is None:
-                    rps, p50, p99 = wrk(servers[name][1], paths, 2, args.seconds)
+                    rps, p50, p99 = wrk(servers[name].base, paths, 2, args.seconds)
                     runs[name].append((rps, p50, p99))
                     log(f"{name}: {rps:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms")
                 else:
@@ -332,9 +335,8 @@ def main() -> int:
                     log(r.row())
         breakdown = latency_breakdown(settings, sample, servers, paths, args)
     finally:
-        for proc, _ in servers.values():
-            proc.terminate()
-            proc.wait(timeout=30)
+        for app in servers.values():
+            app.stop()
     medians = {name: sorted(values)[len(values) // 2] for name, values in runs.items()}
     ours_r, peer_r = medians["ours (graph layer)"], medians["PostgreSQL (psycopg)"]
     body = "" if args.throughput_only else "\n".join(rows) + "\n\n"
@@ -354,7 +356,7 @@ def main() -> int:
     print(body)
     if args.record:
         command = (
-            ".venv/bin/python bench/peer.py --throughput-only --record"
+            ".venv/bin/python -m bench.peer --throughput-only --record"
             if args.throughput_only
             else "make bench-peer"
         )
@@ -362,14 +364,13 @@ def main() -> int:
     return 0
 
 
-def start_endpoints(settings) -> dict[str, tuple]:
-    """This branch under gunicorn, 2 workers, on sync and on gthread workers: name -> (proc, url)."""
+def start_endpoints(settings) -> dict[str, Gunicorn]:
+    """This branch under gunicorn, 2 workers, on sync and on gthread workers, started."""
     app_env = {
         "NEO4J_URI": f"bolt://127.0.0.1:{settings.server.bolt_port}",
         "NEO4J_PASSWORD": settings.neo4j_password,
         "JWT_SECRET": "b" * 32,
     }
-    port = int(os.environ.get("BENCH_APP_PORT", "8061"))
     variants = {
         "endpoint, sync workers (Connection: close)": {"GUNICORN_WORKER_CLASS": "sync"},
         "endpoint, gthread workers (keep-alive)": {
@@ -377,13 +378,7 @@ def start_endpoints(settings) -> dict[str, tuple]:
             "GUNICORN_THREADS": "4",
         },
     }
-    servers = {}
-    for n, (name, extra) in enumerate(variants.items()):
-        servers[name] = (
-            serve(ROOT, port + n, {**app_env, **extra}),
-            f"http://127.0.0.1:{port + n}",
-        )
-    return servers
+    return {name: serve(ROOT, {**app_env, **extra}).start() for name, extra in variants.items()}
 
 
 def autocommit_page(driver, settings, user: int) -> None:
@@ -416,7 +411,7 @@ def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, a
             t0 = time.perf_counter()
             call(user)
             lat.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(lat)
+        return percentile(lat, 0.5)
 
     def in_app(user):
         resp = app.simulate_get(
@@ -442,10 +437,10 @@ def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, a
             loop(in_app)
         ),
         "HTTP, gthread worker, keep-alive (wrk, 1 connection)": lambda: wrk(
-            gthread[1], paths, 1, args.seconds
+            gthread.base, paths, 1, args.seconds
         )[1],
         "HTTP, sync worker, Connection: close (wrk, 1 connection)": lambda: wrk(
-            sync[1], paths, 1, args.seconds
+            sync.base, paths, 1, args.seconds
         )[1],
     }
     results: dict[str, list[float]] = {name: [] for name in steps}

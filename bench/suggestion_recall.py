@@ -9,7 +9,7 @@ bounded neighbourhood, or the stored list of a user above the precompute thresho
 - tie-aware: bounded ids whose *true* mutual count reaches the exact 20th's, / |exact| — a
   different user with as many mutual connections is as good a suggestion.
 
-    .venv/bin/python bench/suggestion_recall.py [--record] [--timeout 600]
+    .venv/bin/python -m bench.suggestion_recall [--record] [--timeout 600]
 
 The exact answers are saved to --exact-cache (default bench/out/recall-exact.json, ignored) and
 reused by a later run with --reuse-exact, so other bounds can be compared in minutes:
@@ -26,10 +26,11 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, record
-from deep import STAMP, ensure_graph, log
 from neo4j import unit_of_work
 
+from bench.deep import STAMP, ensure_graph, log
+from bench.toolkit import ROOT
+from bench.toolkit.results import record
 from service.graph import cypher, db
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestions import Suggestions
@@ -175,7 +176,7 @@ def main() -> int:
     if args.record:
         record(
             "Suggestion recall@20, served vs exact (deep graph)",
-            ".venv/bin/python bench/suggestion_recall.py --record",
+            ".venv/bin/python -m bench.suggestion_recall --record",
             body,
         )
     return 0

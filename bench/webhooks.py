@@ -10,40 +10,39 @@ Two throwaway managed Neo4j instances (`whbench-a`, `whbench-b`, on BENCH_BOLT_P
 2. A serves the lifecycle API and runs the delivery worker, subscribed to B; random lifecycle
    actions hit A at a steady pace; lag = B's `received_at` minus A's event `created`.
 
-    python bench/webhooks.py --seconds 10 --actions 300 --record
+    python -m bench.webhooks --seconds 10 --actions 300 --record
     git worktree add /tmp/wt-main main
-    python bench/webhooks.py --rate 20 --rate 40 --compare /tmp/wt-main --record
+    python -m bench.webhooks --rate 20 --rate 40 --compare /tmp/wt-main --record
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench import harness  # noqa: E402
-from bench.common import record  # noqa: E402
-from service.config import Neo4jServerSettings, Settings  # noqa: E402
-from service.domain import auth  # noqa: E402
-from service.domain.users import stored_user  # noqa: E402
-from service.graph import cypher, db  # noqa: E402
-from service.graph.runner import Runner  # noqa: E402
-from service.graph.webhooks import WebhookStore  # noqa: E402
-from service.ops.neo4j_server import LocalNeo4j  # noqa: E402
-from service.webhooks import signature  # noqa: E402
-from tests.e2e.server import Gunicorn, call, deliver_worker, free_port, neo4j_env  # noqa: E402
+from bench.toolkit import harness
+from bench.toolkit.http import request as call
+from bench.toolkit.instances import bench_ports, neo4j_env, own_neo4j
+from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.processes import deliver_worker
+from bench.toolkit.results import record
+from bench.toolkit.stats import percentile
+from service.config import Settings
+from service.domain import auth
+from service.domain.users import stored_user
+from service.graph import cypher, db
+from service.graph.runner import Runner
+from service.graph.webhooks import WebhookStore
+from service.ops.neo4j_server import LocalNeo4j
+from service.webhooks import signature
 
 USERS = 200
 SECRET = "bench-webhook-secret"
@@ -52,25 +51,11 @@ KINDS = ("connection_request.created", "connection.created", "connection.deleted
 
 
 def instance(name: str, offset: int) -> tuple[Settings, LocalNeo4j]:
-    env = dict(os.environ)
-    server_settings = Neo4jServerSettings.own_instance(
-        name,
-        int(env.get("BENCH_BOLT_PORT", "7688")) + offset,
-        int(env.get("BENCH_HTTP_PORT", "7475")) + offset,
-        env,
-        NEO4J_HEAP="768m",
-        NEO4J_PAGECACHE="256m",
+    server, settings = own_neo4j(
+        name, *bench_ports(offset), NEO4J_HEAP="768m", NEO4J_PAGECACHE="256m"
     )
-    server = LocalNeo4j(server_settings)
     print(f"starting Neo4j instance {name} ...", flush=True)
     server.start()
-    settings = dataclasses.replace(
-        Settings.from_env(env),
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        server=server_settings,
-    )
     with db.create_driver(settings) as driver:
         db.init_schema(driver, settings.neo4j_database)
         with driver.session(database=settings.neo4j_database) as session:  # auto-commit
@@ -141,11 +126,6 @@ def fmt_load(load: tuple[float, float, float]) -> str:
     return " / ".join(f"{x:.1f}" for x in load)
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2, help="closed-loop clients")
@@ -169,11 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     b_env = neo4j_env(
         b_settings, SELFCOMMUNITY_WEBHOOK_SECRET=SECRET, JWT_SECRET=JWT, LOG_LEVEL="warning"
     )
-    b = Gunicorn(b_env, free_port()).start()
+    b = Gunicorn(b_env).start()
     servers = {"this tree": b}
     if args.compare:
         servers[f"{args.compare} ({revision(args.compare)})"] = Gunicorn(
-            b_env, free_port(), checkout=args.compare.resolve()
+            b_env, checkout=args.compare.resolve()
         ).start()
     load_before = os.getloadavg()
     series = iter(range(1, 10**6))
@@ -214,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         a_env = neo4j_env(
             a_settings, JWT_SECRET=JWT, WEBHOOK_POLL_SECONDS="0.05", LOG_LEVEL="warning"
         )
-        a = Gunicorn(a_env, free_port()).start()
+        a = Gunicorn(a_env).start()
         with db.create_driver(a_settings) as a_driver:
             graph = Runner(a_driver, a_settings.neo4j_database)
             store = WebhookStore(graph)
@@ -292,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             *rows,
             "",
             f"Lag, change on A → applied on B (delivery worker polling every 50 ms): "
-            f"{len(lags)} events, p50 {statistics.median(lags):.0f} ms, p99 {pct(lags, 0.99):.0f} ms, "
+            f"{len(lags)} events, p50 {percentile(lags, 0.5):.0f} ms, p99 {percentile(lags, 0.99):.0f} ms, "
             f"max {max(lags):.0f} ms.",
         ]
     )
@@ -300,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         record(
             "Webhooks: receiver latency and A → B lag",
-            "python bench/webhooks.py " + " ".join(argv or sys.argv[1:]),
+            "python -m bench.webhooks " + " ".join(argv or sys.argv[1:]),
             body,
         )
     return 0

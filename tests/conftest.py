@@ -56,24 +56,16 @@ def managed_server_settings() -> Neo4jServerSettings:
 def throwaway_instance(neo4j_settings, name: str, port_offset: int, **env_extra: str):
     """`(server, settings)` for a managed instance of a test's own (not started yet), on the test
     ports + `port_offset`, so tests that kill or replace Neo4j never touch the shared one."""
-    from service.ops.neo4j_server import LocalNeo4j
+    from bench.toolkit.instances import own_neo4j
 
     env = os.environ
-    server_settings = Neo4jServerSettings.own_instance(
+    return own_neo4j(
         name,
         int(env.get("NEO4J_TEST_BOLT_PORT", "17687")) + port_offset,
         int(env.get("NEO4J_TEST_HTTP_PORT", "17474")) + port_offset,
+        base=neo4j_settings,
         **{"NEO4J_HEAP": "512m", "NEO4J_PAGECACHE": "128m", **env_extra},
     )
-    settings = dataclasses.replace(
-        neo4j_settings,
-        neo4j_uri=server_settings.bolt_uri,
-        neo4j_password=server_settings.resolve_password(),
-        neo4j_external=False,
-        neo4j_database="neo4j",
-        server=server_settings,
-    )
-    return LocalNeo4j(server_settings), settings
 
 
 @pytest.fixture(scope="session")

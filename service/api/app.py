@@ -29,11 +29,11 @@ from service.domain.health import Readiness
 from service.domain.lifecycle import Action
 from service.domain.ports import NO_CACHE, GraphPorts
 from service.domain.schemas import is_user_id
+from service.domain.sync import EventSync
 from service.graph import db
 from service.graph.breaker import CircuitBreaker
 from service.graph.layer import open_graph
 from service.graph.runner import Tuning
-from service.graph.sync import SyncStore
 from service.observability import metrics
 from service.webhooks.inbound import EventReceiver
 
@@ -174,7 +174,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     if settings.selfcommunity_webhook_secret:
         # Without a secret nobody could sign events for us: the route does not exist (404).
         receiver = EventReceiver(
-            SyncStore(graph.runner),
+            EventSync(graph.runner),
             settings.selfcommunity_webhook_secret,
             settings.selfcommunity_webhook_tolerance,
             cache=invalidation,

@@ -11,11 +11,11 @@ from service.domain.errors import (
     ActionNotAllowed,
     FollowModeEnabled,
     InvalidBody,
+    InvalidEvent,
     NotAuthenticated,
     NotReady,
 )
 from service.graph.errors import GraphUnavailable, UserNotFound
-from service.webhooks.inbound import InvalidEvent
 from service.webhooks.signature import SignatureError
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 `cached_graph(graph, client, settings)` wraps the reads the API serves (users, connection
 pages, requests, suggestions) in their cached twins, which satisfy the same protocols
-(domain/ports.py); everything else (the runner and its writes, health, community options)
+(domain/ports.py); everything else (the runner and its writes, health, community options, the explorer)
 is the graph's own. `Invalidation` is the domain's `CacheInvalidation` over the same client.
 """
 
@@ -24,6 +24,7 @@ from service.config import Settings
 from service.domain.ports import (
     CommunityReads,
     ConnectionPageReads,
+    ExploreReads,
     GraphPorts,
     HealthReads,
     RequestReads,
@@ -101,6 +102,11 @@ class CachedGraph:
     @property
     def community(self) -> CommunityReads:
         return self.graph.community
+
+    @property
+    def explore(self) -> ExploreReads:
+        """The explorer's bounded reads are not cached (analysis, not the hot path)."""
+        return self.graph.explore
 
     def start_warm_up(self) -> None:
         self.graph.start_warm_up()

@@ -34,7 +34,7 @@ from service.cli import (
 from service.cli.common import CommandError
 from service.config import ConfigError
 from service.graph.errors import GraphUnavailable
-from service.ops.neo4j_server import Neo4jServerError
+from service.ops.neo4j_install import Neo4jServerError
 from service.ops.redis_server import RedisServerError
 
 # In the order `connections --help` lists them.

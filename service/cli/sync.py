@@ -27,17 +27,18 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
+    from service.domain.errors import InvalidEvent
+    from service.domain.sync import EventSync
     from service.graph import db
     from service.graph.runner import Runner, Tuning
-    from service.graph.sync import SyncStore
-    from service.webhooks.inbound import EventReceiver, InvalidEvent, event_from
+    from service.webhooks.inbound import EventReceiver, event_from
 
     settings = Settings.from_env()
     outcomes: collections.Counter = collections.Counter()
     started = time.monotonic()
     with db.create_driver(settings) as driver, open(args.events, encoding="utf-8") as lines:
         tuning = Tuning(query_timeout=settings.query_timeout)
-        store = SyncStore(Runner(driver, settings.neo4j_database, tuning))
+        store = EventSync(Runner(driver, settings.neo4j_database, tuning))
         receiver = EventReceiver(store, cache=_invalidation(settings))
         for line_no, text in enumerate(lines, start=1):
             if not text.strip():

@@ -49,7 +49,7 @@ def add(args: argparse.Namespace, store, settings: Settings) -> None:
     import time
     from urllib.parse import urlsplit
 
-    from service.webhooks.mirror import CONNECTION_EVENTS as EVENT_TYPES
+    from service.domain.lifecycle import CONNECTION_EVENTS as EVENT_TYPES
 
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

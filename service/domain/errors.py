@@ -27,3 +27,8 @@ class NotReady(Exception):
     def __init__(self, report: dict):
         super().__init__(report.get("detail", "not ready"))
         self.report = report
+
+
+class InvalidEvent(ValueError):
+    """A received body is not a SelfCommunity event this service can apply; the message says
+    why (400). Nothing is written when it is raised."""

@@ -1,10 +1,17 @@
-"""The connection lifecycle: a pure state machine, and `apply_change`, one change in one transaction.
+"""The connection lifecycle's one vocabulary, its rules, and its two transaction scripts.
 
 Between two users there is at most one of: a connection, or one request (pending or rejected)
-in one direction. `decide(state, action)` says what an action does from a state (pure: the unit
-tests and the README's rules table read the same code); `apply_change(tx, ...)` runs it against
-the graph inside a write transaction the caller opened: lock both users (lower id first), read
-the pair, decide, write, read the status back, append the event.
+in one direction. The words are defined here once and handed down: the states, the actions,
+the effects (each a file under cypher/lifecycle/, which graph/ runs as it is handed), the event
+each effect logs (`EVENT_OF`) and the state each received event describes (`TARGETS`).
+
+- `decide(state, action)`: what an API action does from a state (pure; the unit tests check it
+  against an independent model of the rules). `apply_change(tx, ...)` runs it in a write
+  transaction: lock both users (lower id first), read the pair, decide, write, read the status
+  back, append the event.
+- `plan(state, target)`: the effects that move a pair to the state a received event describes
+  (pure). `apply_event(tx, ...)` runs it for one received connection event: claim it once,
+  drop it if stale, write the effects, record the outcome, append the events.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from enum import Enum
 
 from service.domain.errors import ActionNotAllowed
 from service.graph import lifecycle as store
+from service.graph import sync as inbox
 from service.graph.errors import UserNotFound
 
 
@@ -53,17 +61,58 @@ class Effect(Enum):
     MARK_SEEN = "mark_seen"
 
 
+# effect -> (SelfCommunity's name of the event it logs, whether the event's `from` is the
+# effect's actor; else the other user, the requester). mark_seen logs no event.
+EVENT_OF: dict[Effect, tuple[str, bool]] = {
+    Effect.CREATE_REQUEST: ("connection_request.created", True),
+    Effect.REJECT_REQUEST: ("connection_request.rejected", False),
+    Effect.RESTORE_REQUEST: ("connection_request.restored", False),
+    Effect.CANCEL_REQUEST: ("connection_request.cancelled", True),
+    Effect.CONNECT: ("connection.created", False),
+    Effect.DISCONNECT: ("connection.deleted", True),
+}
+
+# A received connection event -> the pair as the event's `from` user sees it once it holds.
+TARGETS: dict[str, PairState] = {
+    "connection_request.created": PairState.SENT,
+    "connection_request.rejected": PairState.SENT_REJECTED,
+    "connection_request.restored": PairState.SENT,
+    "connection_request.cancelled": PairState.NONE,
+    "connection.created": PairState.CONNECTED,
+    "connection.deleted": PairState.NONE,
+}
+CONNECTION_EVENTS = tuple(TARGETS)
+
+# What applying a received event did (the webhook's answer, stored with the claim).
+APPLIED, UNCHANGED, STALE, IGNORED, DUPLICATE = (
+    "applied",
+    "unchanged",
+    "stale",
+    "ignored",
+    "duplicate",
+)
+
+
 @dataclass(frozen=True)
 class Decision:
-    """What an action does: no effect means the target state already holds (a retry-safe no-op).
-
-    `event` is SelfCommunity's event name (None: no event, e.g. mark_seen); `event_from_actor`
-    says whether the event's `from` is the acting user (else the other user: the requester).
-    """
+    """What an action does: no effect means the target state already holds (a retry-safe no-op)."""
 
     effect: Effect | None = None
-    event: str | None = None
-    event_from_actor: bool = True
+
+    @property
+    def event(self) -> str | None:
+        """SelfCommunity's name of the event it logs; None: no event (a no-op, mark_seen)."""
+        logged = self._logged()
+        return None if logged is None else logged[0]
+
+    @property
+    def event_from_actor(self) -> bool:
+        """Whether the event's `from` is the acting user (else the other user: the requester)."""
+        logged = self._logged()
+        return True if logged is None else logged[1]
+
+    def _logged(self) -> tuple[str, bool] | None:
+        return None if self.effect is None else EVENT_OF.get(self.effect)
 
 
 @dataclass(frozen=True)
@@ -114,50 +163,86 @@ def status_of(state: PairState) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """One action's rule: the effect from each state it acts from; from any other state a
+    no-op, unless `refusal` is set: then only the `settled` states are no-ops."""
+
+    moves: dict[PairState, Effect]
+    refusal: str | None = None
+    settled: tuple[PairState, ...] = ()
+
+
+_RULES: dict[Action, _Rule] = {
+    # A crossing request connects (the other user asked first); from a request of mine, even
+    # a rejected one, it is a no-op: a rejected sender cannot re-open it.
+    Action.REQUEST: _Rule(
+        {
+            PairState.NONE: Effect.CREATE_REQUEST,
+            PairState.RECEIVED: Effect.CONNECT,
+            PairState.RECEIVED_REJECTED: Effect.CONNECT,
+        }
+    ),
+    Action.REMOVE: _Rule({PairState.CONNECTED: Effect.DISCONNECT}),
+    Action.CANCEL_REQUEST: _Rule(
+        {PairState.SENT: Effect.CANCEL_REQUEST, PairState.SENT_REJECTED: Effect.CANCEL_REQUEST}
+    ),
+    Action.ACCEPT: _Rule(
+        {PairState.RECEIVED: Effect.CONNECT, PairState.RECEIVED_REJECTED: Effect.CONNECT},
+        "There is no connection request from this user to accept.",
+        settled=(PairState.CONNECTED,),  # a repeated accept
+    ),
+    Action.REJECT: _Rule(
+        {PairState.RECEIVED: Effect.REJECT_REQUEST},
+        "There is no connection request from this user to reject.",
+        settled=(PairState.RECEIVED_REJECTED,),
+    ),
+    Action.CANCEL_REJECT: _Rule(
+        {PairState.RECEIVED_REJECTED: Effect.RESTORE_REQUEST},
+        "There is no rejected connection request from this user to restore.",
+        settled=(PairState.RECEIVED,),
+    ),
+    # Sets `viewed` once; never an event.
+    Action.MARK_SEEN: _Rule(
+        {PairState.RECEIVED: Effect.MARK_SEEN, PairState.RECEIVED_REJECTED: Effect.MARK_SEEN},
+        "There is no connection request from this user to mark as seen.",
+    ),
+}
+
+
 def decide(state: PairState, action: Action) -> Decision:
     """What `action` does from `state`; raises ActionNotAllowed when it cannot be reached."""
-    if action is Action.REQUEST:
-        if state is PairState.NONE:
-            return Decision(Effect.CREATE_REQUEST, "connection_request.created")
-        if state in _RECEIVED:
-            # A crossing request connects; the other user asked first.
-            return Decision(Effect.CONNECT, "connection.created", event_from_actor=False)
-        return NOOP  # already requested (even if rejected: a rejected sender cannot re-open it)
-    if action is Action.REMOVE:
-        if state is PairState.CONNECTED:
-            return Decision(Effect.DISCONNECT, "connection.deleted")
+    rule = _RULES[action]
+    if state in rule.moves:
+        return Decision(rule.moves[state])
+    if rule.refusal is None or state in rule.settled:
         return NOOP
-    if action is Action.CANCEL_REQUEST:
-        if state in _SENT:
-            return Decision(Effect.CANCEL_REQUEST, "connection_request.cancelled")
-        return NOOP
-    if action is Action.ACCEPT:
-        if state in _RECEIVED:
-            return Decision(Effect.CONNECT, "connection.created", event_from_actor=False)
-        if state is PairState.CONNECTED:
-            return NOOP  # a repeated accept
-        raise ActionNotAllowed("There is no connection request from this user to accept.")
-    if action is Action.REJECT:
-        if state is PairState.RECEIVED:
-            return Decision(
-                Effect.REJECT_REQUEST, "connection_request.rejected", event_from_actor=False
-            )
-        if state is PairState.RECEIVED_REJECTED:
-            return NOOP
-        raise ActionNotAllowed("There is no connection request from this user to reject.")
-    if action is Action.CANCEL_REJECT:
-        if state is PairState.RECEIVED_REJECTED:
-            return Decision(
-                Effect.RESTORE_REQUEST, "connection_request.restored", event_from_actor=False
-            )
-        if state is PairState.RECEIVED:
-            return NOOP
-        raise ActionNotAllowed("There is no rejected connection request from this user to restore.")
-    if action is Action.MARK_SEEN:
-        if state in _RECEIVED:
-            return Decision(Effect.MARK_SEEN)  # sets `viewed` once; never an event
-        raise ActionNotAllowed("There is no connection request from this user to mark as seen.")
-    raise ValueError(f"unknown action {action!r}")
+    raise ActionNotAllowed(rule.refusal)
+
+
+def plan(state: PairState, target: PairState) -> list[tuple[Effect, bool]]:
+    """The effects from `state` to `target`, each `(effect, actor is the event's from user)`."""
+    if state is target:
+        return []
+    if target is PairState.CONNECTED:
+        return [(Effect.CONNECT, False)]  # the to user accepts; connect clears any request
+    if state is PairState.SENT and target is PairState.SENT_REJECTED:
+        return [(Effect.REJECT_REQUEST, False)]
+    if state is PairState.SENT_REJECTED and target is PairState.SENT:
+        return [(Effect.RESTORE_REQUEST, False)]
+    # Otherwise: back to no relation, then build the target up.
+    steps = []
+    if state is PairState.CONNECTED:
+        steps.append((Effect.DISCONNECT, True))
+    elif state in _SENT:
+        steps.append((Effect.CANCEL_REQUEST, True))
+    elif state in _RECEIVED:
+        steps.append((Effect.CANCEL_REQUEST, False))
+    if target in _SENT:
+        steps.append((Effect.CREATE_REQUEST, True))
+    if target is PairState.SENT_REJECTED:
+        steps.append((Effect.REJECT_REQUEST, False))
+    return steps
 
 
 def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datetime) -> Outcome:
@@ -185,7 +270,7 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
     facts = store.read_pair(tx, actor_id, other_id)
     # Per pair, `now` never goes back: a writer that waited on the users' locks may hold an
     # older clock reading than a change that committed meanwhile, and a mirror drops an event
-    # older than the pair's last change as stale (webhooks/mirror.py), so it would diverge.
+    # older than the pair's last change as stale (apply_event), so it would diverge.
     if facts["changed_at"] is not None and facts["changed_at"] > now:
         now = facts["changed_at"]
     state = classify(facts)
@@ -204,3 +289,44 @@ def apply_change(tx, actor_id: int, other_id: int, action: Action, now: dt.datet
             tx, actor_id, other_id, now, [(decision.event, first, second)]
         )
     return Outcome(changed=True, status=status_of(after), event_id=event_id, event=decision.event)
+
+
+def apply_event(
+    tx, event_id: int, event_type: str, created: float, users: list[dict], now: float
+) -> str:
+    """Apply one received connection event as the state it describes, in one write transaction.
+
+    SelfCommunity tells us what happened between two users; our copy of the pair may differ (a
+    missed or refused delivery, a change made here). So the event names a target state
+    (`TARGETS`) and the pair is moved there with the lifecycle's own effects (`plan`): each
+    logs its event like a change made through the API (so chains of services stay in sync),
+    and a pair already in the target state changes nothing and logs nothing (which also ends
+    any echo between two services). `users` are the event's from and to users as
+    domain.users.stored_user makes them; `created` and `now` are Unix seconds.
+
+    The outcome: DUPLICATE when this `event_id` was claimed before (nothing is read or
+    written), STALE when the pair's last applied change (from a webhook or the API) is newer
+    than `created`, else APPLIED or UNCHANGED. Four statements: the claim (which upserts and
+    write-locks both users, lower id first, and reads the pair), the effects, the outcome, then
+    the events and the pair's last change, last because it holds the event log's lock to commit.
+    """
+    from_id, to_id = users[0]["id"], users[1]["id"]
+    claim = inbox.claim_event(tx, event_id, event_type, created, now, users, (from_id, to_id))
+    if claim is None:
+        return DUPLICATE
+    at = dt.datetime.fromtimestamp(created, dt.UTC)
+    pair = claim.pair
+    assert pair is not None  # the claim read the pair it was given
+    if pair["changed_at"] is not None and pair["changed_at"] > at:
+        inbox.finish_event(tx, event_id, STALE)
+        return STALE
+    events = []
+    for effect, by_from in plan(classify(pair), TARGETS[event_type]):
+        actor, other = (from_id, to_id) if by_from else (to_id, from_id)
+        store.write_effect(tx, effect.value, actor, other, at)
+        event, from_is_actor = EVENT_OF[effect]
+        events.append((event, *((actor, other) if from_is_actor else (other, actor))))
+    outcome = APPLIED if events else UNCHANGED
+    inbox.finish_event(tx, event_id, outcome)
+    store.log_change(tx, from_id, to_id, at, events)
+    return outcome

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Protocol
 
+from service.graph.explore import NetworkBounds
+
 # The runner's own contract (graph/runner.py): the stores in graph/ are typed against it too.
 from service.graph.runner import Transactions
 
@@ -99,6 +101,24 @@ class _NoCache:
 NO_CACHE: CacheInvalidation = _NoCache()
 
 
+class ExploreReads(Protocol):
+    """The explorer's bounded reads (graph/explore.py)."""
+
+    def ego_network(self, user_id: int, bounds: NetworkBounds) -> dict: ...
+
+    def search_users(
+        self, prefix: str, user_id: int | None, offset: int, limit: int, max_matches: int
+    ) -> tuple[int, list[dict]]: ...
+
+    def shortest_path(self, a: int, b: int) -> list[dict] | None: ...
+
+    def mutual_connections(
+        self, a: int, b: int, offset: int, limit: int
+    ) -> tuple[int, list[dict]]: ...
+
+    def mutual_counts(self, user_id: int, ids: list[int]) -> dict[int, int]: ...
+
+
 class GraphPorts(Protocol):
     """The graph layer as the API's composition root hands it to the domain."""
 
@@ -122,6 +142,9 @@ class GraphPorts(Protocol):
 
     @property
     def community(self) -> CommunityReads: ...
+
+    @property
+    def explore(self) -> ExploreReads: ...
 
     def start_warm_up(self) -> None: ...
 

@@ -10,6 +10,7 @@ from service.graph.breaker import CircuitBreaker
 from service.graph.community import CommunityStore
 from service.graph.connections import ConnectionPages
 from service.graph.events import EventLog
+from service.graph.explore import Explore
 from service.graph.health import Health
 from service.graph.requests import ConnectionRequests
 from service.graph.runner import Runner, Tuning
@@ -29,6 +30,7 @@ class GraphLayer:
     requests: ConnectionRequests
     community: CommunityStore
     events: EventLog
+    explore: Explore
 
     @property
     def driver(self) -> Driver:
@@ -64,6 +66,7 @@ def open_graph(
         requests=ConnectionRequests(runner),
         community=CommunityStore(runner),
         events=EventLog(runner),
+        explore=Explore(runner),
     )
     # The load's hot paths (hot=True) run first, in this order.
     for dao in (
@@ -73,6 +76,7 @@ def open_graph(
         layer.suggestions,
         layer.requests,
         layer.community,
+        layer.explore,
     ):
         runner.add_warm_up(dao.warm_up_calls())
     return layer

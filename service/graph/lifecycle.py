@@ -1,8 +1,8 @@
 """Transaction functions for the connection lifecycle: each takes an open transaction `tx`.
 
-Plain data in and out. The domain's `apply_change` composes them into one change; they are
-public so a caller that needs more in the same transaction (issue 11's webhooks) can compose
-them too. Lock order, always: users (lower id first), then the `connection_request`
+Plain data in and out. The domain's `apply_change` and `apply_event` compose them into one
+change; the lifecycle's words (effects, event names) are the domain's, handed in here and run
+as they are given. Lock order, always: users (lower id first), then the `connection_request`
 sequence, then the event log, so concurrent writers can wait on each other but not deadlock
 on these locks (a deadlock elsewhere is a transient error the managed transaction retries).
 """
@@ -12,16 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from service.graph import cypher
-
-EFFECTS = (
-    "create_request",
-    "connect",
-    "reject_request",
-    "restore_request",
-    "cancel_request",
-    "disconnect",
-    "mark_seen",
-)
 
 
 def lock_users(tx, ids: list[int]) -> dict[int, bool]:
@@ -66,9 +56,8 @@ def read_pair(tx, actor_id: int, other_id: int) -> dict:
 
 
 def write_effect(tx, effect: str, actor_id: int, other_id: int, now: dt.datetime) -> None:
-    """Run one effect (`cypher/lifecycle/<effect>.cypher`); the users must be locked already."""
-    if effect not in EFFECTS:
-        raise ValueError(f"unknown effect {effect!r}")
+    """Run the effect it is handed (`cypher/lifecycle/<effect>.cypher`; an unknown one raises
+    UnknownQuery); the users must be locked already."""
     tx.run(
         cypher.query(f"lifecycle/{effect}"), actor_id=actor_id, other_id=other_id, now=now
     ).consume()

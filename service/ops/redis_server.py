@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import RedisServerSettings
-from service.ops.neo4j_server import _alive, port_is_free
+from service.ops.processes import alive, log_tail, port_is_free, terminate, wait_gone
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class LocalRedis:
         except (ProcessLookupError, PermissionError, FileNotFoundError):
             self.pid_file.unlink(missing_ok=True)
             return None
-        if b"redis-server" not in cmdline or not _alive(pid):
+        if b"redis-server" not in cmdline or not alive(pid):
             self.pid_file.unlink(missing_ok=True)
             return None
         return pid
@@ -183,13 +183,7 @@ class LocalRedis:
         pid = self.pid()
         if pid is None:
             return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.05)
-        if _alive(pid):
-            log.warning("Redis (pid %s) ignored SIGTERM for %.0fs; killing it", pid, timeout)
-            self.kill()
+        terminate(pid, "Redis", timeout, poll=0.05)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -199,16 +193,9 @@ class LocalRedis:
         if pid is None:
             return None
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.02)
+        wait_gone(pid, timeout, poll=0.02)
         self.pid_file.unlink(missing_ok=True)
         return pid
 
     def log_tail(self, lines: int = 5) -> str:
-        for path in (self.log_file, self.home / "console.log"):
-            if path.exists():
-                tail = path.read_text(errors="replace").strip().splitlines()[-lines:]
-                if tail:
-                    return f"({path}) " + " | ".join(tail)
-        return "(no log written)"
+        return log_tail((self.log_file, self.home / "console.log"), lines)

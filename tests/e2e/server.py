@@ -1,179 +1,36 @@
-"""Real processes for end-to-end tests: gunicorn serving the app, the webhook worker, a proxy."""
+"""What only end-to-end tests need on top of bench.toolkit: a checked gunicorn, a flaky proxy."""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def call(
-    url: str, headers: dict | None = None, method: str = "GET", data: bytes | None = None
-) -> tuple[int, Message, dict | None]:
-    """(status, headers, JSON body or None when empty) of one HTTP request."""
-    req = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-            return resp.status, resp.headers, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as err:
-        raw = err.read()
-        return err.code, err.headers, json.loads(raw) if raw else None
-
-
-def neo4j_env(settings, **extra) -> dict:
-    return {
-        **os.environ,
-        "NEO4J_URI": settings.neo4j_uri,
-        "NEO4J_PASSWORD": settings.neo4j_password,
-        "NEO4J_DATABASE": settings.neo4j_database,
-        **{k: str(v) for k, v in extra.items()},
-    }
+from bench.toolkit.http import request as call
+from bench.toolkit.instances import neo4j_env
+from bench.toolkit.launcher import Gunicorn, GunicornNotReady
 
 
 @contextlib.contextmanager
 def gunicorn(neo4j_settings, secret: str, **env_extra: str) -> Iterator[str]:
-    """Serve the app on a free loopback port; yields the base URL. Fails on any traceback."""
-    port = free_port()
-    env = neo4j_env(
-        neo4j_settings,
-        JWT_SECRET=secret,
-        BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        **env_extra,
-    )
-    gunicorn_bin = Path(sys.executable).parent / "gunicorn"
-    # A file, not a pipe: one JSON access line per request would fill a pipe nobody reads
-    # until the end, and the workers would block writing their logs.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the server has stopped
-    proc = subprocess.Popen(
-        [str(gunicorn_bin), "-c", "service/ops/gunicorn_conf.py", "service.api.app:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def output() -> str:
-        log.seek(0)
-        return log.read().decode(errors="replace")
-
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if call(base + "/health/ready")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail("gunicorn did not become ready: " + output()[-2000:])
+    """Serve the app on a free loopback port; yields the base URL once it is warm. Fails on a
+    non-zero exit or any traceback in its output."""
+    app = Gunicorn(neo4j_env(neo4j_settings, JWT_SECRET=secret, **env_extra))
     try:
-        yield base
+        app.start(timeout=30)
+    except GunicornNotReady as exc:
+        pytest.fail(str(exc))
+    try:
+        yield app.base
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
-    text = output()
-    log.close()
-    assert proc.returncode == 0, text[-2000:]
+        code = app.stop()
+    text = app.log_text()
+    app.log_path.unlink()
+    assert code == 0, text[-2000:]
     assert "Traceback" not in text, text[-2000:]
-
-
-class Process:
-    """A child process in its own process group, so kill -9 takes all of it (gunicorn workers)."""
-
-    def __init__(self, command: list[str], env: dict, cwd: Path = ROOT):
-        self.command, self.env, self.cwd = command, env, cwd
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> Process:
-        self.proc = subprocess.Popen(
-            self.command,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        return self
-
-    def kill9(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill9()
-
-
-class Gunicorn(Process):
-    """The app under gunicorn; `checkout` serves another tree's code (a bench's "before")."""
-
-    def __init__(self, env: dict, port: int, checkout: Path = ROOT):
-        super().__init__(
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "service/ops/gunicorn_conf.py",
-                "service.api.app:create_app()",
-            ],
-            {
-                **env,
-                "BIND": f"127.0.0.1:{port}",
-                "WEB_CONCURRENCY": "2",
-                # Ahead of the editable install, which points at this tree.
-                **({"PYTHONPATH": str(checkout)} if checkout != ROOT else {}),
-            },
-            cwd=checkout,
-        )
-        self.base = f"http://127.0.0.1:{port}"
-
-    def start(self, timeout: float = 60) -> Gunicorn:
-        super().start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if call(self.base + "/health/ready")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.kill9()
-        raise AssertionError(f"gunicorn on {self.base} did not become ready")
-
-
-def deliver_worker(env: dict) -> Process:
-    return Process([str(BIN / "connections"), "webhooks", "deliver"], env)
 
 
 class FlakyProxy:

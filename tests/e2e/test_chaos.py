@@ -1,6 +1,6 @@
 """Chaos under load, the hard way: SIGKILL Neo4j and gunicorn workers, HUP and SIGTERM gunicorn.
 
-Runs bench/chaos.py's scenarios (the same code as `make soak` and the figures in
+Runs bench.chaos's scenarios (bench/chaos/scenarios.py) (the same code as `make soak` and the figures in
 bench/RESULTS.md) on a throwaway managed instance (`chaostest`, test ports + 500), deleted
 afterwards. Only processes these tests started are signalled. Timing limits here are generous
 (the machines are shared); the measured figures are in bench/RESULTS.md.
@@ -8,18 +8,11 @@ afterwards. Only processes these tests started are signalled. Timing limits here
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("chaos", ROOT / "bench" / "chaos.py")
-chaos = importlib.util.module_from_spec(spec)
-sys.modules["chaos"] = chaos  # dataclasses resolve their module by name
-spec.loader.exec_module(chaos)
+from bench.chaos import scenarios, system
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +34,7 @@ def neo(neo4j_settings):
         # The loaders wait for a checkpoint; a short interval keeps the setup quick.
         CHAOS_CHECKPOINT_INTERVAL="5",
     )
-    neo = chaos.Neo4jUnderTest(chaos.chaos_server_settings(env))
+    neo = system.chaos_instance(env)
     try:
         neo.start_and_load()
         yield neo
@@ -53,7 +46,9 @@ def neo(neo4j_settings):
 def app(neo, tmp_path_factory):
     """One gunicorn for the crash and soak tests (the soak SIGKILLs workers; the master
     replaces them); the restarts test stops its own."""
-    app = chaos.Gunicorn(neo.settings, log_path=tmp_path_factory.mktemp("chaos") / "gunicorn.log")
+    app = system.chaos_gunicorn(
+        neo.settings, log_path=tmp_path_factory.mktemp("chaos") / "gunicorn.log"
+    )
     app.start(timeout=120)
     yield app
     app.stop()
@@ -62,7 +57,7 @@ def app(neo, tmp_path_factory):
 @pytest.fixture(params=["gthread", "sync"])
 def own_app(neo, tmp_path, request):
     """Each worker class the config offers, with its own gunicorn (the test stops it)."""
-    app = chaos.Gunicorn(
+    app = system.chaos_gunicorn(
         neo.settings, log_path=tmp_path / "gunicorn.log", worker_class=request.param
     )
     app.start(timeout=120)
@@ -71,7 +66,7 @@ def own_app(neo, tmp_path, request):
 
 
 def test_sigkill_neo4j_under_load_fails_fast_and_recovers_without_index_rebuild(neo, app):
-    figures = chaos.scenario_crash(
+    figures = scenarios.scenario_crash(
         neo, app, before=4, down=3, grace=SOAK_TEST_GRACE, tolerate_timeouts=True
     )
     print(figures)
@@ -96,7 +91,7 @@ def test_sigkill_neo4j_under_load_fails_fast_and_recovers_without_index_rebuild(
 
 
 def test_soak_with_random_sigkills(neo, app):
-    figures = chaos.scenario_soak(
+    figures = scenarios.scenario_soak(
         neo,
         app,
         SOAK_TEST_SECONDS,
@@ -122,7 +117,7 @@ def test_soak_with_random_sigkills(neo, app):
 
 def test_rolling_restart_drops_nothing_and_sigterm_drains(own_app):
     app = own_app
-    figures = chaos.scenario_restarts(app, hups=2, gap=4)
+    figures = scenarios.scenario_restarts(app, hups=2, gap=4)
     assert figures["hup_dropped_or_5xx"] == 0, figures
     assert figures["hup_requests"] > 0
     assert figures["sigterm_exit_code"] == 0

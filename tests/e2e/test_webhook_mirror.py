@@ -16,13 +16,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.toolkit.http import request as call
+from bench.toolkit.instances import neo4j_env
+from bench.toolkit.launcher import Gunicorn
+from bench.toolkit.processes import deliver_worker
 from service.domain import auth
 from service.graph import db
 from service.graph.errors import GraphUnavailable
 from service.graph.runner import Runner, Tuning
 from service.graph.webhooks import WebhookStore
 from tests.conftest import delete_everything, throwaway_instance
-from tests.e2e.server import FlakyProxy, Gunicorn, call, deliver_worker, free_port, neo4j_env
+from tests.e2e.server import FlakyProxy
 from tests.integration.seed import create_users, user_props
 from tests.integration.webhooks.receiver import Receiver, Script
 
@@ -87,7 +91,7 @@ def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
     b_env = neo4j_env(
         mirror_settings, SELFCOMMUNITY_WEBHOOK_SECRET=WEBHOOK_SECRET, JWT_SECRET="b-" + JWT_SECRET
     )
-    b = Gunicorn(b_env, free_port()).start()
+    b = Gunicorn(b_env).start()
     proxy = FlakyProxy(b.base, fail_every=7)
     WebhookStore(graph).add_subscriber(
         proxy.url + "/webhooks/selfcommunity/", WEBHOOK_SECRET, [], False, time.time()
@@ -98,7 +102,7 @@ def test_b_mirrors_a_through_webhooks_despite_kills_and_refusals(
         WEBHOOK_RETRY_SCALE="0.01",
         WEBHOOK_POLL_SECONDS="0.05",
     )
-    a = Gunicorn(a_env, free_port()).start()
+    a = Gunicorn(a_env).start()
     worker = deliver_worker(a_env).start()
     rng = random.Random(11)
     tokens = {u: auth.mint_token(u, JWT_SECRET, ttl_seconds=600) for u in range(1, USERS + 1)}

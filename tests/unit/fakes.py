@@ -12,6 +12,7 @@ from service.domain.lifecycle import Outcome
 from service.domain.ports import (
     CommunityReads,
     ConnectionPageReads,
+    ExploreReads,
     GraphPorts,
     HealthReads,
     RequestReads,
@@ -20,6 +21,7 @@ from service.domain.ports import (
     UserReads,
 )
 from service.graph.errors import GraphUnavailable, UserNotFound
+from service.graph.explore import NetworkBounds
 from service.graph.health import REQUIRED_INDEXES
 
 
@@ -58,6 +60,7 @@ class FakeGraph(
     SuggestionReads,
     RequestReads,
     CommunityReads,
+    ExploreReads,
 ):
     """Every DAO in one: users with a fixed list of connection ids each; records its calls."""
 
@@ -117,6 +120,10 @@ class FakeGraph(
 
     @property
     def community(self) -> CommunityReads:
+        return self
+
+    @property
+    def explore(self) -> ExploreReads:
         return self
 
     def start_warm_up(self) -> None:
@@ -205,6 +212,84 @@ class FakeGraph(
         self._maybe_fail()
         self.settings_reads += 1
         return dict(self.options)
+
+    # The explorer's reads over the same connection lists (undirected: a list names both ends).
+    def _neighbours(self, user_id: int) -> list[int]:
+        ids = list(self.connection_ids.get(user_id, []))
+        ids += [u for u, others in self.connection_ids.items() if user_id in others]
+        return sorted(set(ids) - {user_id})
+
+    def _node(self, user_id: int, **extra: Any) -> dict:
+        row = fake_user(user_id, connections_counter=len(self._neighbours(user_id)))
+        node = {name: row.get(name) for name in ("id", "username", "status")}
+        analytics = {"pagerank": None, "community_id": None}
+        return node | {"real_name": None, "avatar": None} | analytics | extra
+
+    def ego_network(self, user_id: int, bounds: NetworkBounds) -> dict:
+        self._maybe_fail()
+        self.calls.append(("ego", user_id, bounds))
+        if not self._known(user_id):
+            raise UserNotFound(user_id)
+        first = self._neighbours(user_id)[: bounds.first_limit]
+        drawn = [user_id, *first]
+        hops = {user_id: 0} | dict.fromkeys(first, 1)
+        if bounds.hops >= 2:
+            second = sorted({s for f in first for s in self._neighbours(f)} - set(drawn))
+            drawn += second[: bounds.second_limit]
+            hops |= dict.fromkeys(second[: bounds.second_limit], 2)
+        edges = [
+            {"source": a, "target": b}
+            for a in sorted(drawn)
+            for b in self._neighbours(a)
+            if a < b and b in hops
+        ]
+        return {
+            "degree": len(self._neighbours(user_id)),
+            "nodes": [self._node(i, hop=hops[i]) for i in drawn],
+            "edges": edges[: bounds.max_edges],
+            "truncated": len(edges) > bounds.max_edges,
+        }
+
+    def search_users(
+        self, prefix: str, user_id: int | None, offset: int, limit: int, max_matches: int
+    ) -> tuple[int, list[dict]]:
+        self._maybe_fail()
+        self.calls.append(("search", prefix, user_id, offset, limit))
+        known = sorted(i for i in set(self.connection_ids) | self.staff if self._known(i))
+        found = [i for i in known if i == user_id]
+        found += [i for i in known if f"user{i}".startswith(prefix) and i != user_id]
+        found = found[: max_matches + 1]
+        return len(found), [self._node(i) for i in found[offset : offset + limit]]
+
+    def shortest_path(self, a: int, b: int) -> list[dict] | None:
+        self._maybe_fail()
+        for user_id in (a, b):
+            if not self._known(user_id):
+                raise UserNotFound(user_id)
+        paths = {a: [a]}  # breadth first, at most 6 hops, lowest ids first
+        frontier = [a]
+        for _ in range(6):
+            reached = []
+            for f in frontier:
+                for n in self._neighbours(f):
+                    if n not in paths:
+                        paths[n] = [*paths[f], n]
+                        reached.append(n)
+            frontier = reached
+        return [self._node(i) for i in paths[b]] if b in paths else None
+
+    def mutual_connections(self, a: int, b: int, offset: int, limit: int) -> tuple[int, list[dict]]:
+        self._maybe_fail()
+        for user_id in (a, b):
+            if not self._known(user_id):
+                raise UserNotFound(user_id)
+        mutual = sorted(set(self._neighbours(a)) & set(self._neighbours(b)))
+        return len(mutual), [self._node(i) for i in mutual[offset : offset + limit]]
+
+    def mutual_counts(self, user_id: int, ids: list[int]) -> dict[int, int]:
+        self._maybe_fail()
+        mine = set(self._neighbours(user_id))
+        return {i: len(mine & set(self._neighbours(i))) for i in ids if self._known(i)}
 
 
 def _declares_the_ports(graph: FakeGraph) -> GraphPorts:

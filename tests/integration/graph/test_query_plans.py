@@ -11,7 +11,7 @@ import pytest
 
 from service.graph import cypher
 
-REQUEST_PATHS = ("api/", "lifecycle/", "sync/")
+REQUEST_PATHS = ("api/", "lifecycle/", "sync/", "explore/")
 # Not on a request path: `db init` runs it once over all requests that have no id yet.
 OFFLINE = {"lifecycle/assign_request_ids"}
 

@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from service.ops.neo4j_server import (
-    LocalNeo4j,
-    Neo4jServerError,
-    _alive,
-    pinned_version,
-    port_is_free,
-)
+from service.ops.neo4j_install import Neo4jServerError, pinned_version
+from service.ops.neo4j_server import LocalNeo4j
+from service.ops.processes import alive, port_is_free
 from tests.conftest import managed_server_settings
 
 pytestmark = pytest.mark.skipif(
@@ -84,7 +80,7 @@ def test_stop_leaves_no_java_process_behind(managed):
     status = server.start()
     assert status.running
     assert server.stop() is True
-    assert not _alive(status.pid)  # gone, or at most an unreaped zombie: no JVM runs
+    assert not alive(status.pid)  # gone, or at most an unreaped zombie: no JVM runs
     assert not [pid for pid in _pids() if str(server.home).encode() in _cmdline(pid)]
     assert server.status().running is False
     assert server.stop() is False

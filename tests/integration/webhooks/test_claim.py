@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from service.domain.lifecycle import Action, apply_change
-from service.graph import lifecycle
-from service.graph.sync import SyncStore
+from service.graph import lifecycle, sync
 from tests.integration.seed import create_users, user_props
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, 250000, tzinfo=dt.UTC)
@@ -21,14 +20,12 @@ def users(graph, neo4j_settings):
 
 
 def claimed(graph, event_id: int, from_id: int, to_id: int):
-    claims = []
+    def work(tx):
+        claim = sync.claim_event(tx, event_id, "test", 1.0, 1.0, [], (from_id, to_id))
+        sync.finish_event(tx, event_id, "ignored")
+        return claim.pair
 
-    def change(tx, claim):
-        claims.append(claim)
-        return "ignored"
-
-    SyncStore(graph.runner).apply(event_id, "test", 1.0, 1.0, change, [], (from_id, to_id))
-    return claims[0].pair
+    return graph.runner.write(work)
 
 
 def read_directly(graph, from_id: int, to_id: int) -> dict:
@@ -62,6 +59,6 @@ def test_the_claim_reads_the_pair_as_the_lifecycle_does(users, actions):
 def test_a_duplicate_reads_and_upserts_nothing(users):
     assert claimed(users, 7, 1, 2) is not None
     row = {"id": 3, "props": {"username": "late"}, "date_joined": None}
-    outcome = SyncStore(users.runner).apply(7, "test", 1.0, 1.0, None, [row], (1, 3))
-    assert outcome == "duplicate"
+    claim = users.runner.write(sync.claim_event, 7, "test", 1.0, 1.0, [row], (1, 3))
+    assert claim is None  # a duplicate
     assert users.users.read_pair_states(1, [3]) == {}  # user 3 was not created

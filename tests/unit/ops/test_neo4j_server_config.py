@@ -5,7 +5,9 @@ import socket
 import pytest
 
 from service.config import Neo4jServerSettings
-from service.ops.neo4j_server import JVM_OPTIONS, LocalNeo4j, Neo4jServerError, pinned_version
+from service.ops.neo4j_conf import JVM_OPTIONS
+from service.ops.neo4j_install import Neo4jServerError, pinned_version
+from service.ops.neo4j_server import LocalNeo4j
 
 
 def test_config_listens_on_loopback_with_auth_and_configured_ports(tmp_path):

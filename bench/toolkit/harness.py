@@ -8,11 +8,15 @@ so client overhead is identical across them and ratios between them are fair on 
 from __future__ import annotations
 
 import multiprocessing as mp
-import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
+
+from bench.toolkit.stats import percentile
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,6 @@ class Result:
             f"{self.name:<28} {self.rps:>9.1f} req/s  p50 {self.p50_ms:>7.2f} ms  "
             f"p95 {self.p95_ms:>7.2f} ms  p99 {self.p99_ms:>7.2f} ms  errors {self.errors}"
         )
-
-
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[index]
 
 
 def _worker(make_call, seed: int, seconds: float, warmup: float, queue) -> None:
@@ -96,9 +93,9 @@ def run(
         requests=len(latencies),
         errors=errors,
         seconds=seconds,
-        p50_ms=statistics.median(latencies) if latencies else float("nan"),
-        p95_ms=_percentile(latencies, 0.95),
-        p99_ms=_percentile(latencies, 0.99),
+        p50_ms=percentile(latencies, 0.50),
+        p95_ms=percentile(latencies, 0.95),
+        p99_ms=percentile(latencies, 0.99),
     )
 
 
@@ -154,7 +151,25 @@ def run_at_rate(
         requests=len(latencies),
         errors=sum(1 for *_, ok in measured if not ok),
         seconds=max(seconds, last - measure_from),
-        p50_ms=statistics.median(latencies) if latencies else float("nan"),
-        p95_ms=_percentile(latencies, 0.95),
-        p99_ms=_percentile(latencies, 0.99),
+        p50_ms=percentile(latencies, 0.50),
+        p95_ms=percentile(latencies, 0.95),
+        p99_ms=percentile(latencies, 0.99),
     )
+
+
+def rotated(items: Sequence[T], round_no: int) -> list[T]:
+    """`items` starting at `round_no` (mod their number): no variant always runs first or last,
+    so the machine's drift within a round hits them alike."""
+    shift = round_no % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+def results_table(results: Iterable[Result]) -> str:
+    """A Markdown table of results: throughput, p50/p95/p99 and errors per variant."""
+    lines = ["| variant | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+    lines += [
+        f"| {r.name} | {r.rps:.1f} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.p99_ms:.2f} | "
+        f"{r.errors} |"
+        for r in results
+    ]
+    return "\n".join(lines)

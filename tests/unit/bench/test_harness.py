@@ -1,16 +1,8 @@
-"""bench/harness.py's open loop: calls start on schedule however slowly the server answers."""
+"""bench.toolkit.harness's open loop: calls start on schedule however slowly the server answers."""
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("bench_harness", ROOT / "bench" / "harness.py")
-harness = sys.modules.get("bench_harness") or importlib.util.module_from_spec(spec)
-if "bench_harness" not in sys.modules:
-    sys.modules["bench_harness"] = harness
-    spec.loader.exec_module(harness)
+from bench.toolkit import harness
 
 
 def sleeping(seconds: float, fail_every: int = 0):

@@ -2,8 +2,8 @@
 
 import pytest
 
+from service.domain.lifecycle import EVENT_OF, TARGETS, plan
 from service.domain.lifecycle import PairState as S
-from service.webhooks.mirror import TARGETS, plan
 
 SENT = (S.SENT, S.SENT_REJECTED)
 RECEIVED = (S.RECEIVED, S.RECEIVED_REJECTED)
@@ -38,7 +38,25 @@ def test_the_plan_reaches_the_events_state_from_any_state(state, event):
     steps = plan(state, target)
     current = state
     for effect, by_from in steps:
-        current = run(current, effect, by_from)
+        current = run(current, effect.value, by_from)
     assert current is target
     assert (steps == []) == (state is target)  # nothing to do exactly when it already holds
     assert len(steps) <= 3
+
+
+# A state each effect applies from, as the event's `from` user sees it.
+START = {
+    "create_request": S.NONE,
+    "reject_request": S.SENT,
+    "restore_request": S.SENT_REJECTED,
+    "cancel_request": S.SENT,
+    "connect": S.SENT,
+    "disconnect": S.CONNECTED,
+}
+
+
+@pytest.mark.parametrize("effect", list(EVENT_OF))
+def test_the_event_an_effect_logs_describes_the_state_it_makes(effect):
+    event, from_is_actor = EVENT_OF[effect]
+    after = run(START[effect.value], effect.value, from_is_actor)
+    assert TARGETS[event] is after  # a mirror receiving the event reaches the same state
