@@ -55,3 +55,33 @@ def truth(settings, graph):
 
 def token(user_id: int) -> dict:
     return {"Authorization": "Bearer " + auth.mint_token(user_id, SECRET, ttl_seconds=600)}
+
+
+def wait_port_free(port: int, timeout: float = 15.0) -> None:
+    """A killed server's port can linger a moment; restart on it deliberately once it is free."""
+    import time
+
+    from service.ops.neo4j_server import port_is_free
+
+    deadline = time.monotonic() + timeout
+    while not port_is_free(port):
+        assert time.monotonic() < deadline, f"port {port} still busy"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def own_redis():
+    """A managed Redis of this module's own on REDIS_TEST_PORT + 100 (killed and restarted on
+    the same port by the tests, so what they check is the same server coming back)."""
+    import os
+
+    from service.config import RedisServerSettings
+    from service.ops.redis_server import LocalRedis
+
+    port = int(os.environ.get("REDIS_TEST_PORT", "16379")) + 100
+    server = LocalRedis(RedisServerSettings.own_instance("cache-outage", port))
+    server.stop()
+    wait_port_free(port)
+    server.start()
+    yield server
+    server.stop()
