@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: run serve bench-cache test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -72,6 +72,13 @@ run: demo redis-start
 	@$(BIN)/connections webhooks deliver & worker=$$!; \
 	$(BIN)/connections suggestions refresh --every 600 & refresher=$$!; \
 	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
+
+# One more API node (docs/cache.md#scale-out-n-stateless-api-nodes-one-redis-one-neo4j):
+# gunicorn only (no managed servers, no demo load, no refresh job, no webhook worker), against
+# the Neo4j and Redis the environment names: NEO4J_URI/NEO4J_PASSWORD, REDIS_URL, JWT_SECRET,
+# BIND (default 127.0.0.1:8000), WEB_CONCURRENCY.
+serve: venv
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the

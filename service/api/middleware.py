@@ -151,5 +151,6 @@ class ETagMiddleware:
             resp.media = None
             resp.text = None
             resp.data = None
+            resp.content_type = None  # a 304 has no content
         else:
             resp.data = body  # rendered once
