@@ -113,6 +113,13 @@ bench-deep: venv
 	@command -v wrk >/dev/null || { echo "bench-deep needs wrk: apt-get install -y wrk"; exit 2; }
 	$(BIN)/python -m bench.deep --record
 
+# The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk), hit and
+# miss at one client, writes, uniform and Zipf(1.1) mixes with 0.2% writes, Redis memory, CPU per
+# request. On the graph of the managed instance NEO4J_INSTANCE (BENCH_BOLT_PORT/BENCH_HTTP_PORT).
+bench-cache: venv redis-server
+	@command -v wrk >/dev/null || { echo "bench-cache needs wrk: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python -m bench.cache --record
+
 bench-recall: venv
 	$(BIN)/python -m bench.suggestion_recall --record
 
