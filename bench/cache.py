@@ -19,6 +19,7 @@ returning a pre-encoded page (the HTTP ceiling). Measured:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -197,11 +198,51 @@ def hit_ratio(before: dict, after: dict) -> float:
     return delta.get("hit", 0) / looked if looked else float("nan")
 
 
+def writes_interleaved(settings, redis_url: str, users: list[int], rounds: int = 120) -> dict:
+    """In one process, alternating: lifecycle write p50 with the invalidation and without, and
+    the invalidation alone (what the cache adds to a write, free of the order of variants)."""
+    import statistics
+
+    from service.cache.client import CacheClient
+    from service.cache.layer import Invalidation
+    from service.cache.store import CacheStore
+    from service.domain.connections import ConnectionsService, Viewer
+    from service.domain.errors import ActionNotAllowed
+    from service.domain.lifecycle import Action
+    from service.domain.ports import NO_CACHE
+    from service.graph.layer import open_graph
+
+    graph = open_graph(db.create_driver(settings), settings.neo4j_database)
+    invalidation = Invalidation(CacheStore(CacheClient(redis_url, 0.05)))
+    services = {
+        "with": ConnectionsService(graph, settings, cache=invalidation),
+        "without": ConnectionsService(graph, settings, cache=NO_CACHE),
+    }
+    rng = random.Random(3)
+    times: dict[str, list[float]] = {"with": [], "without": [], "invalidation": []}
+    for i in range(rounds):
+        a, b = rng.sample(users, 2)
+        name = ("with", "without")[i % 2]
+        for action in (Action.REQUEST, Action.CANCEL_REQUEST):
+            started = time.perf_counter()
+            with contextlib.suppress(ActionNotAllowed):
+                services[name].change_connection(Viewer(a, False), b, action)
+            times[name].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        invalidation.users_changed([a, b])
+        times["invalidation"].append((time.perf_counter() - started) * 1000)
+    graph.close()
+    return {k: round(statistics.median(v), 2) for k, v in times.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--users", type=int, default=4000, help="sampled active users")
     parser.add_argument("--record", action="store_true")
+    parser.add_argument(
+        "--writes-only", action="store_true", help="only the interleaved write comparison"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
 
@@ -220,6 +261,18 @@ def main(argv: list[str] | None = None) -> int:
             "MATCH (u:User) RETURN count(u) AS n", database_=settings.neo4j_database
         ).records[0]["n"]
     users = [r["id"] for r in records]
+    if args.writes_only:
+        figures = writes_interleaved(settings, redis_server.settings.url, users)
+        redis_server.stop()
+        table = (
+            "| lifecycle write p50, interleaved in one process: with the invalidation / without "
+            f"/ the invalidation alone | {figures['with']} / {figures['without']} / "
+            f"{figures['invalidation']} ms |"
+        )
+        print(table)
+        if args.record:
+            record("The cache: writes (issue 18)", command_line("bench.cache", argv), table)
+        return 0
     paths_file = OUT / "paths.txt"
     paths_file.write_text("".join(f"/api/v2/user/{u}/connections/?limit=20\n" for u in users))
     page_paths = [f"/api/v2/user/{u}/connections/?limit=20" for u in users]
@@ -296,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures["one client p50 ms, cached miss"] = round(
                     one_client(base, sample, forget), 2
                 )
+            write_p50(base, pairs)  # warm-up: the first variant would pay Neo4j's cold writes
             figures[f"write p50 ms, {name}"] = round(write_p50(base, pairs), 2)
             for label, weights in (
                 ("uniform", None),
@@ -321,9 +375,9 @@ def main(argv: list[str] | None = None) -> int:
                         "hit ratio": None if ratio is None else round(ratio, 3),
                     }
                     log(f"{result.row()} hit ratio {ratio}")
-    info = rclient.info("memory")
-    figures["redis memory"] = info["used_memory_human"]
-    figures["redis keys"] = rclient.dbsize()
+            if name == "cached":
+                figures["redis memory"] = rclient.info("memory")["used_memory_human"]
+                figures["redis keys"] = rclient.dbsize()
     rclient.close()
     redis_server.stop()
 
