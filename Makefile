@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: bench-analytics run test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer bench-abuse soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
+.PHONY: bench-analytics run serve bench-cache test assets bench-pages chromium loadtest bench bench-deep bench-recall bench-peer bench-abuse soak venv neo4j-start neo4j-stop neo4j-status redis-server redis-start redis-stop db-init demo clean
 
 venv: $(STAMP)
 
@@ -74,6 +74,13 @@ run: demo redis-start
 	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
 
+# One more API node (docs/cache.md#scale-out-n-stateless-api-nodes-one-redis-one-neo4j):
+# gunicorn only (no managed servers, no demo load, no refresh job, no webhook worker), against
+# the Neo4j and Redis the environment names: NEO4J_URI/NEO4J_PASSWORD, REDIS_URL, JWT_SECRET,
+# BIND (default 127.0.0.1:8000), WEB_CONCURRENCY.
+serve: venv
+	$(BIN)/gunicorn -c service/ops/gunicorn_conf.py 'service.api.app:create_app()'
+
 # Style and types first (seconds), then the suite against a real Neo4j and a real Redis (the
 # tests start their own managed instances; redis-server is installed here when missing).
 # The [spark] extra for the Spark engine's local-mode tests (pyspark: ~20 s to install here,
@@ -123,6 +130,13 @@ bench-deep: venv
 # minutes, a user and an address flooding at 10x their budget (~5 min); `--short` for ~1.5 min.
 bench-abuse: venv
 	$(BIN)/python -m bench.abuse --record
+
+# The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk), hit and
+# miss at one client, writes, uniform and Zipf(1.1) mixes with 0.2% writes, Redis memory, CPU per
+# request. On the graph of the managed instance NEO4J_INSTANCE (BENCH_BOLT_PORT/BENCH_HTTP_PORT).
+bench-cache: venv redis-server
+	@command -v wrk >/dev/null || { echo "bench-cache needs wrk: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python -m bench.cache --record
 
 bench-recall: venv
 	$(BIN)/python -m bench.suggestion_recall --record

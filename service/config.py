@@ -301,6 +301,13 @@ class Settings:
     # A user's outgoing connection requests still unanswered; 0 = no cap.
     max_pending_requests: int = env_field("MAX_PENDING_REQUESTS", 1000)
     redis_server: RedisServerSettings = field(default_factory=RedisServerSettings)
+    # The shared cache over Neo4j (service/cache/, docs/cache.md).
+    cache_enabled: bool = env_field("CACHE_ENABLED", True)
+    cache_ttl: int = env_field("CACHE_TTL_SECONDS", 3600, minimum=1)
+    cache_suggestion_ttl: int = env_field("CACHE_SUGGESTION_TTL_SECONDS", 60, minimum=1)
+    cache_timeout: float = env_field("CACHE_TIMEOUT_SECONDS", 0.05)
+    cache_retry_seconds: float = env_field("CACHE_RETRY_SECONDS", 1.0)
+    cache_max_offset: int = env_field("CACHE_MAX_OFFSET", 1000)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:

@@ -25,6 +25,9 @@ TEST_IMAGE = "neo4j:5.26-community"
 # Falcon's TestClient sends `Host: falconframework.org` and the tests assert links built from
 # it; the allow-list itself is tested in tests/unit/api/test_operating.py.
 os.environ.setdefault("ALLOWED_HOSTS", f"127.0.0.1,localhost,{falcon_testing.helpers.DEFAULT_HOST}")
+# Apps built from the environment (and the gunicorns of e2e tests) run without the cache
+# unless a test turns it on with its own Redis (tests/integration/cache/, tests/e2e).
+os.environ.setdefault("CACHE_ENABLED", "false")
 
 
 def docker_answers() -> bool:

@@ -15,6 +15,7 @@ from service.api.errors import register_error_handlers
 from service.api.limits import RateLimiter, RateLimitMiddleware
 from service.api.middleware import (
     AllowedHostsMiddleware,
+    ETagMiddleware,
     ReadinessGate,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
@@ -24,13 +25,15 @@ from service.api.pages import add_page_routes
 from service.api.pagination import Pager
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
+from service.cache.client import describe
+from service.cache.layer import CachedGraph, cached_graph, open_client
 from service.config import Settings
 from service.domain.community import CommunitySettings
 from service.domain.connections import ConnectionsService
 from service.domain.explore import ExploreService
 from service.domain.health import Readiness
 from service.domain.lifecycle import Action
-from service.domain.ports import GraphPorts
+from service.domain.ports import NO_CACHE, GraphPorts
 from service.domain.schemas import is_user_id
 from service.domain.sync import EventSync
 from service.graph import db
@@ -73,14 +76,17 @@ def _add_routes(app: falcon.App, path: str, resource) -> None:
 
 
 def open_graph_layer(settings: Settings) -> GraphPorts:
-    """The worker's driver, runner and DAOs; the breaker probes and warms up in the background."""
+    """The worker's driver, runner and DAOs, with the cache in the read path unless
+    CACHE_ENABLED is false; the breaker probes and warms up in the background."""
     driver = db.create_driver(settings)
     breaker = CircuitBreaker(probe_interval=settings.breaker_probe_seconds)
     tuning = Tuning(query_timeout=settings.query_timeout)
     graph = open_graph(driver, settings.neo4j_database, tuning, breaker)
     # Probe in the background and warm the queries up before closing (README "Failing fast").
     breaker.recover = graph.runner.recover
-    return graph
+    if not settings.cache_enabled:
+        return graph
+    return cached_graph(graph, open_client(settings), settings)
 
 
 def create_app(settings: Settings | None = None, graph: GraphPorts | None = None) -> ConnectionsApp:
@@ -88,7 +94,11 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
     settings = settings or Settings.from_env()
     if graph is None:
         graph = open_graph_layer(settings)
-    service = ConnectionsService(graph, settings, CommunitySettings(graph.community, settings))
+    cached = graph if isinstance(graph, CachedGraph) else None
+    invalidation = cached.invalidation if cached else NO_CACHE
+    service = ConnectionsService(
+        graph, settings, CommunitySettings(graph.community, settings), cache=invalidation
+    )
     readiness = Readiness(graph.health, ttl=settings.readiness_cache_seconds)
     middleware: list = [
         RequestContextMiddleware(),  # first: every response, a refused one too, is logged
@@ -100,6 +110,7 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
         middleware.append(RateLimitMiddleware(limiter, settings))
     middleware += [
         ReadinessGate(readiness, GATED),
+        ETagMiddleware(),
         BodyLimitMiddleware(),  # last: a request refused earlier is not read at all
     ]
     app = ConnectionsApp(cors_enable=False, middleware=middleware)
@@ -128,9 +139,13 @@ def create_app(settings: Settings | None = None, graph: GraphPorts | None = None
             EventSync(graph.runner),
             settings.selfcommunity_webhook_secret,
             settings.selfcommunity_webhook_tolerance,
+            cache=invalidation,
         )
         _add_routes(app, "/webhooks/selfcommunity/", SelfCommunityWebhookResource(receiver))
-    app.add_route("/health/ready", resources.ReadyResource(readiness))
+    app.add_route(
+        "/health/ready",
+        resources.ReadyResource(readiness, lambda: describe(cached.client if cached else None)),
+    )
     app.add_route("/metrics", resources.MetricsResource(metrics.render))
     app.graph = graph
     return app
@@ -145,6 +160,7 @@ GATED = (
     resources.ConnectionStatusResource,
     resources.IsConnectionResource,
     resources.UserResource,
+    resources.UserCountersResource,
     resources.ConnectionStatusesResource,
     resources.ConnectionRequestsResource,
     SelfCommunityWebhookResource,
@@ -176,6 +192,7 @@ def api_routes(service: ConnectionsService, pager: Pager) -> list[tuple[str, obj
         (f"{user}connection_requests/mark_seen/", resources.MarkSeenResource(service)),
         (f"{user}connection_status/", resources.ConnectionStatusResource(service)),
         (f"{user}is_connection/", resources.IsConnectionResource(service)),
+        (f"{user}counters/", resources.UserCountersResource(service)),
         (user, resources.UserResource(service)),
         ("/api/v2/user/connection/statuses/", resources.ConnectionStatusesResource(service)),
     ]

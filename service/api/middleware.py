@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -134,3 +135,42 @@ class ReadinessGate:
             except NotReady:
                 metrics.NOT_READY_REJECTIONS.inc()
                 raise
+
+
+def _entity_tags(header: str) -> set[str]:
+    """The opaque tags of an If-None-Match value (weak or strong alike: a GET compares weakly)."""
+    tags = set()
+    for part in header.split(","):
+        part = part.strip()
+        tags.add(part[2:] if part.startswith("W/") else part)
+    return tags
+
+
+class ETagMiddleware:
+    """`ETag` on every successful API GET (a hash of the body), `304` for a matching
+    `If-None-Match`, and `Vary: Authorization` where the resource says the body depends on the
+    viewer (`varies_by_viewer`). The body is the one the responder built (from the cache when it
+    is warm), so a 304 costs what a 200 does minus sending it; the tag changes exactly when the
+    body does."""
+
+    def process_response(self, req, resp, resource, req_succeeded: bool) -> None:
+        if req.method not in ("GET", "HEAD") or not req.path.startswith("/api/"):
+            return
+        if getattr(resource, "varies_by_viewer", False):
+            resp.vary = ("Authorization",)
+        if not req_succeeded or resp.status_code != 200:
+            return
+        body = resp.render_body()
+        if body is None:
+            return
+        tag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+        resp.etag = tag
+        given = req.get_header("If-None-Match")
+        if given and (given.strip() == "*" or tag in _entity_tags(given)):
+            resp.status = falcon.HTTP_304
+            resp.media = None
+            resp.text = None
+            resp.data = None
+            resp.content_type = None  # a 304 has no content
+        else:
+            resp.data = body  # rendered once

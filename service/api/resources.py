@@ -12,7 +12,7 @@ import falcon
 
 from service.api.auth import requires
 from service.api.pagination import Pager
-from service.api.schemas import ConnectionStatusesBodySchema
+from service.api.schemas import ConnectionStatusesBodySchema, UserCountersSchema
 from service.domain.connections import Access, ConnectionsService
 from service.domain.errors import InvalidBody
 from service.domain.health import Readiness
@@ -33,16 +33,23 @@ class ReadyResource:
     """The process can serve: Neo4j answers and every index the API needs is ONLINE.
 
     503 otherwise (from the error handlers), naming the indexes and their population %.
+    The cache's state is reported beside it; without the cache the service is still ready
+    (reads go to Neo4j), so it never makes this 503.
     """
 
     rate_budget = None
 
-    def __init__(self, readiness: Readiness):
+    def __init__(
+        self,
+        readiness: Readiness,
+        cache_state: Callable[[], dict] = lambda: {"state": "disabled"},
+    ):
         self.readiness = readiness
+        self.cache_state = cache_state
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.readiness.require()
-        resp.media = {"status": "ok"}
+        resp.media = {"status": "ok", "cache": self.cache_state()}
 
 
 class MetricsResource:
@@ -59,6 +66,8 @@ class MetricsResource:
 
 class UserConnectionsResource:
     """`GET /api/v2/user/{id}/connections/`: one page of a user's connections."""
+
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
@@ -78,6 +87,7 @@ class SuggestedUsersResource:
     """`GET /api/v2/suggestion/user/`: one page of users suggested to the requesting user."""
 
     rate_budget = "suggestions"  # service/api/limits.py: the costliest read has its own
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
@@ -120,6 +130,8 @@ class MarkSeenResource:
 class ConnectionStatusResource:
     """`GET /api/v2/user/{id}/connection_status/`: the user's status relative to me."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(self, service: ConnectionsService):
         self.service = service
 
@@ -131,6 +143,8 @@ class ConnectionStatusResource:
 
 class IsConnectionResource:
     """`GET /api/v2/user/{id}/is_connection/`: whether the user is connected with me."""
+
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
 
     def __init__(self, service: ConnectionsService):
         self.service = service
@@ -165,6 +179,8 @@ class ConnectionStatusesResource:
 class ConnectionRequestsResource:
     """`GET /api/v2/user/connection/requests/` (received) and `requests_sent/` (sent)."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(self, service: ConnectionsService, pager: Pager, direction: str):
         self.service = service
         self.pager = pager
@@ -183,6 +199,8 @@ class ConnectionRequestsResource:
 class UserResource:
     """`GET /api/v2/user/{id}/`: one user, with the connections list's access rules."""
 
+    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
+
     def __init__(self, service: ConnectionsService):
         self.service = service
         self.dump_users = compile_dumper(UserSchema())
@@ -190,6 +208,18 @@ class UserResource:
     @requires(Access.PROFILE)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
         resp.media = self.dump_users([self.service.get_user(user_id, req.context.viewer)])[0]
+
+
+class UserCountersResource:
+    """`GET /api/v2/user/{id}/counters/`: the user's counters, with the profile's access rules."""
+
+    def __init__(self, service: ConnectionsService):
+        self.service = service
+        self.schema = UserCountersSchema()
+
+    @requires(Access.PROFILE)
+    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        resp.media = self.schema.dump(self.service.get_counters(user_id))
 
 
 class OpenApiResource:

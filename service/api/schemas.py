@@ -340,3 +340,19 @@ class ExploreSuggestionsSchema(Schema):
     """The viewer's first suggestions."""
 
     results = fields.List(fields.Nested(ExploreSuggestionSchema), required=True)
+
+
+class UserCountersSchema(Schema):
+    """SelfCommunity's `GET /api/v2/user/{id}/counters/` body, for what this service holds.
+
+    The connection counters appear in friendship mode only (as in SelfCommunity); followings,
+    followers and categories are not data this service has, so they are left out.
+    """
+
+    discussions = fields.Integer(required=True)
+    posts = fields.Integer(required=True)
+    statuses = fields.Integer(required=True)
+    polls = fields.Integer(required=True)
+    connection_requests_sent = fields.Integer()
+    connection_requests_received = fields.Integer()
+    connections = fields.Integer()

@@ -3,7 +3,7 @@
 One module per command, its parser beside its handler: `register(commands)` adds the
 subparser and sets `func=run`. A new command is a new module and one line in COMMANDS.
 
-May import: graph, domain, analytics, ops, ingest, webhooks, config.
+May import: graph, domain, analytics, ops, ingest, webhooks, cache, config.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from service.cli import (
     analyze,
+    cache,
     db,
     demo,
     events,
@@ -43,6 +44,7 @@ from service.ops.redis_server import RedisServerError
 COMMANDS = [
     neo4j,
     redis,
+    cache,
     db,
     importing,
     generate,

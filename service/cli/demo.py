@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from service.cli.cache import everything_changed
 from service.cli.common import positive_int
 from service.config import Settings
 
@@ -26,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     demo = ensure_demo(settings, progress=not args.no_progress)
     if demo.loaded:
         print(f"demo data: {demo.loaded.describe()}")
+        everything_changed(settings)
     else:
         print("demo data: the database already holds users; nothing loaded")
     if demo.user_id is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from service.cli.cache import everything_changed
 from service.cli.common import CommandError, positive_int
 from service.config import Settings
 
@@ -88,9 +89,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from service.ingest.loading import LoadError, load_generated
 
+    settings = Settings.from_env()
     try:
         result = load_generated(
-            Settings.from_env(),
+            settings,
             cfg,
             method=args.method,
             out_dir=args.out,
@@ -100,4 +102,5 @@ def run(args: argparse.Namespace) -> int:
     except LoadError as exc:
         raise CommandError(str(exc)) from None
     print(result.describe())
+    everything_changed(settings)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from service.cli.cache import everything_changed
 from service.cli.common import CommandError, existing_file, positive_int
 from service.config import Settings
 
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for bad in summary.bad_rows:
         print(f"skipped {bad.describe()}", file=sys.stderr)
     print(summary.describe())
+    everything_changed(settings)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.cli.cache import everything_changed
 from service.cli.common import CommandError, existing_file
 from service.config import Settings
 
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with db.create_driver(settings) as driver, open(args.events, encoding="utf-8") as lines:
         tuning = Tuning(query_timeout=settings.query_timeout)
-        receiver = EventReceiver(EventSync(Runner(driver, settings.neo4j_database, tuning)))
+        store = EventSync(Runner(driver, settings.neo4j_database, tuning))
+        receiver = EventReceiver(store, cache=_invalidation(settings))
         for line_no, text in enumerate(lines, start=1):
             if not text.strip():
                 continue
@@ -57,4 +59,16 @@ def run(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     seconds = time.monotonic() - started
     print(f"{sum(outcomes.values())} events in {seconds:.1f}s: {summary or 'none'}")
+    everything_changed(settings)  # events whose invalidation was lost are covered too
     return 0
+
+
+def _invalidation(settings: Settings):
+    """Each applied event invalidates its users as the API's receiver does."""
+    from service.cache.layer import Invalidation, open_client
+    from service.cache.store import CacheStore
+    from service.domain.ports import NO_CACHE
+
+    if not settings.cache_enabled:
+        return NO_CACHE
+    return Invalidation(CacheStore(open_client(settings), ttl=settings.cache_ttl))

@@ -17,7 +17,7 @@ from service.domain.errors import (
     TooManyPendingRequests,
 )
 from service.domain.lifecycle import Action, apply_change, classify, status_of
-from service.domain.ports import GraphPorts
+from service.domain.ports import NO_CACHE, CacheInvalidation, GraphPorts
 from service.domain.schemas import is_user_id
 from service.graph.errors import UserNotFound
 from service.observability import metrics
@@ -52,8 +52,10 @@ class ConnectionsService:
         settings: Settings,
         community: CommunitySettings | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        cache: CacheInvalidation = NO_CACHE,
     ):
         self.graph = graph
+        self.cache = cache
         self.settings = settings
         self.community = community or CommunitySettings(graph.community, settings)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -163,6 +165,9 @@ class ConnectionsService:
         outcome = self.graph.runner.write(
             apply_change, viewer.user_id, other_id, action, self.clock()
         )
+        if outcome.changed:
+            # Committed: every later read, on any worker or node, must see it (docs/cache.md).
+            self.cache.users_changed([viewer.user_id, other_id])
         if outcome.event is not None:
             metrics.EVENTS_APPENDED.labels(outcome.event).inc()
         return outcome.status
@@ -219,6 +224,20 @@ class ConnectionsService:
         """One active user as the viewer may see them; UserNotFound otherwise."""
         user = self.graph.users.find_user(user_id, viewer.user_id if viewer else None)
         return self._hide_private(viewer, [user])[0]
+
+    def get_counters(self, user_id: int) -> dict:
+        """The active user's counters (`GET /api/v2/user/{id}/counters/`); UserNotFound else.
+
+        From the same user object as every list (the cache's, when it is on)."""
+        user = self.graph.users.find_user(user_id, None)
+        counters = {
+            name: user.get(f"{name}_counter") or 0
+            for name in ("discussions", "posts", "statuses", "polls")
+        }
+        if not self.community.current().follow_enabled:
+            for name in ("connection_requests_sent", "connection_requests_received", "connections"):
+                counters[name] = user[f"{name}_counter"]
+        return counters
 
     @staticmethod
     def _hide_private(viewer: Viewer | None, users: list[dict]) -> list[dict]:

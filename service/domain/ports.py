@@ -8,6 +8,7 @@ that drifts from the contract fails the type checker, not production.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Protocol
 
 from service.graph.explore import NetworkBounds
@@ -76,6 +77,30 @@ class SuggestionListStore(Protocol):
     def store(self, user_id: int, ranked: list[dict[str, int]], degree: int) -> None: ...
 
     def drop(self, user_ids: list[int]) -> int: ...
+
+
+class CacheInvalidation(Protocol):
+    """What a write tells the cache once it has committed (service/cache/); the graph layer
+    alone (no cache) is `NO_CACHE`."""
+
+    def users_changed(self, user_ids: Collection[int]) -> None:
+        """Every cached entry that shows or depends on these users is stale now."""
+        ...
+
+    def everything_changed(self) -> None:
+        """A bulk change: no cached entry may be served any more."""
+        ...
+
+
+class _NoCache:
+    def users_changed(self, user_ids: Collection[int]) -> None:
+        pass
+
+    def everything_changed(self) -> None:
+        pass
+
+
+NO_CACHE: CacheInvalidation = _NoCache()
 
 
 class ExploreReads(Protocol):

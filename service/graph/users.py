@@ -20,6 +20,7 @@ class Users:
         return [
             WarmUpCall("find_viewer", lambda: self.find_viewer(user), hot=True),
             WarmUpCall("find_user", lambda: self.find_user(user, 1)),
+            WarmUpCall("find_rows", lambda: self.find_rows([user], 1)),
             WarmUpCall("read_pair_states", lambda: self.read_pair_states(user, [user])),
         ]
 
@@ -42,6 +43,11 @@ class Users:
             return rows[0]
 
         return self.runner.read(work)
+
+    def find_rows(self, ids: list[int], viewer_id: int | None) -> list[dict]:
+        """Full rows (any status) for the ids that are users, in that order, as the viewer
+        sees them: what the cache (service/cache/) fills its objects from."""
+        return self.runner.read(user_rows, ids, viewer_id)
 
     def read_pair_states(self, viewer_id: int, ids: list[int]) -> dict[int, dict]:
         """`{id: {active, connected, sent, received}}` between the viewer and each user id."""

@@ -94,6 +94,36 @@ WEBHOOK_DELIVERIES = Counter(
 )
 
 
+# -- The cache (service/cache/) ------------------------------------------------------------
+CACHE_UP = Gauge(
+    "connections_cache_up",
+    "1 while this worker uses the cache, 0 while its breaker skips it (reads go to Neo4j).",
+    multiprocess_mode="liveall",
+)
+CACHE_REQUESTS = Counter(
+    "connections_cache_requests_total",
+    "Cache lookups by kind of entry (user, viewer, page, status, pair, requests, suggestions) "
+    "and outcome (hit, miss, skipped: the cache was down).",
+    ["kind", "outcome"],
+)
+CACHE_FILLS = Counter(
+    "connections_cache_fills_total",
+    "Entries written after a miss, by outcome: filled, or refused (a write landed while the "
+    "miss read Neo4j, so what it read may be stale).",
+    ["outcome"],
+)
+CACHE_INVALIDATIONS = Counter(
+    "connections_cache_invalidations_total",
+    "Invalidations sent, by reason: user (a write touched these users) or epoch (everything).",
+    ["reason"],
+)
+CACHE_ERRORS = Counter(
+    "connections_cache_errors_total",
+    "Cache calls that failed, by error (ConnectionError, TimeoutError, ...; lost_invalidation: "
+    "a write could not invalidate, so the epoch is rotated when Redis answers again).",
+    ["error"],
+)
+
 # Decided once, as prometheus_client itself decides how to store values when imported.
 _MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 

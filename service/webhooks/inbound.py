@@ -13,7 +13,8 @@ from collections.abc import Callable
 import orjson
 
 from service.domain.errors import InvalidEvent
-from service.domain.lifecycle import IGNORED
+from service.domain.lifecycle import DUPLICATE, IGNORED
+from service.domain.ports import NO_CACHE, CacheInvalidation
 from service.domain.schemas import MAX_INT64
 from service.domain.sync import EventSync, ReceivedEvent
 from service.observability import metrics
@@ -72,8 +73,10 @@ class EventReceiver:
         secret: str = "",
         tolerance: float = 300.0,
         clock: Callable[[], float] = time.time,
+        cache: CacheInvalidation = NO_CACHE,
     ):
         self.events = events
+        self.cache = cache
         self.secret = secret
         self.tolerance = tolerance
         self.clock = clock
@@ -108,7 +111,17 @@ class EventReceiver:
         if event.created > self.clock() + self.tolerance:
             raise InvalidEvent("created is in the future.")
         outcome = self.events.apply(event, self.clock())
+        if outcome not in (IGNORED, DUPLICATE):
+            # Committed: every later read, on any node, must see it (docs/cache.md).
+            self.cache.users_changed(touched_users(event))
         if outcome == IGNORED:
             log.warning("webhook event %s of unknown type %r ignored", event.event_id, event.type)
         metrics.WEBHOOKS_RECEIVED.labels(outcome).inc()
         return outcome
+
+
+def touched_users(event: ReceivedEvent) -> set[int]:
+    """The users an applied (so valid) event may have changed: its user, or its two users."""
+    data = event.data
+    sides = [data.get("from_user"), data.get("to_user")] if "from_user" in data else [data]
+    return {side["id"] for side in sides if isinstance(side, dict) and "id" in side}

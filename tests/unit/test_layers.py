@@ -128,8 +128,8 @@ def test_the_rules_read_from_the_docstrings():
     assert allowed["config"] == set() and allowed["observability"] == set()
     assert allowed["ingest"] == {"graph", "domain", "ops", "config"}
     assert "graph.errors" in allowed["api"] and "graph" not in allowed["api"]
-    assert extra == {"service.api.app": {"graph"}}
-    assert no_driver == {"api", "domain", "webhooks"}
+    assert extra == {"service.api.app": {"graph", "cache"}}
+    assert no_driver == {"api", "cache", "domain", "webhooks"}
 
 
 def test_dependencies_point_one_way():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from service.api.openapi.counters import counters_path
 from service.api.openapi.explore import explore_paths
 from service.api.openapi.lifecycle import lifecycle_paths
 from service.api.openapi.limits import add_limit_responses, webhook_path
@@ -158,6 +159,7 @@ def build_openapi(version: str = "2") -> dict:
         },
     )
     lifecycle_paths(spec, unavailable, www_authenticate)
+    counters_path(spec, unavailable, www_authenticate)
     explore_paths(spec, unavailable, www_authenticate)
     webhook_path(spec, unavailable)
     document = spec.to_dict()

@@ -13,7 +13,10 @@ def test_health_routes_and_json_404():
     settings = Settings(jwt_secret="x" * 32, allowed_hosts=(falcon.testing.helpers.DEFAULT_HOST,))
     client = falcon.testing.TestClient(create_app(settings, graph=FakeGraph()))
     assert client.simulate_get("/health/live").json == {"status": "ok"}
-    assert client.simulate_get("/health/ready").json == {"status": "ok"}
+    assert client.simulate_get("/health/ready").json == {
+        "status": "ok",
+        "cache": {"state": "disabled"},
+    }
     missing = client.simulate_get("/no/such/route")
     assert missing.status_code == 404 and "detail" in missing.json
 
