@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 from prometheus_client import REGISTRY
@@ -185,7 +186,7 @@ def webhook(client, event_id: int, kind: str, data: dict, created: float) -> Non
 
 
 def test_webhook_events_are_seen_by_the_next_read(db, client, truth):
-    created = 1_800_000_000.0
+    created = time.time() - 3600  # in the past: a future `created` is refused (issue 19)
     steps = [
         ("user.updated", sc_user(2, username="renamed2", posts_counter=9)),
         ("connection.created", {"from_user": sc_user(5), "to_user": sc_user(1)}),
@@ -224,7 +225,7 @@ def test_sync_invalidates_each_event(db, client, truth, settings, tmp_path, monk
             {
                 "event_id": 77,
                 "type": "connection.created",
-                "created": 1_900_000_000.0,
+                "created": time.time() - 60,
                 "data": {"from_user": sc_user(9), "to_user": sc_user(1)},
             }
         )
