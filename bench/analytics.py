@@ -23,7 +23,13 @@ import time
 from pathlib import Path
 
 from bench.toolkit import ROOT
-from bench.toolkit.instances import bench_ports, instance_env, neo4j_env, own_neo4j
+from bench.toolkit.instances import (
+    bench_ports,
+    generate_command,
+    instance_env,
+    neo4j_env,
+    own_neo4j,
+)
 from bench.toolkit.results import command_line, record
 from service.config import Settings
 from service.graph import db
@@ -55,14 +61,7 @@ def ensure_graph(cfg: GeneratorConfig) -> Settings:
         server.start()
         subprocess.run(
             [
-                str(ROOT / ".venv" / "bin" / "connections"),
-                "generate",
-                f"--users={cfg.users}",
-                f"--avg-degree={cfg.avg_degree}",
-                f"--seed={cfg.seed}",
-                f"--supernodes={cfg.supernodes}",
-                f"--supernode-degree={cfg.supernode_degree}",
-                "--load",
+                *generate_command(cfg),
             ],
             env=instance_env(server.settings),
             check=True,

@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
 from bench.toolkit.harness import rotated, run
-from bench.toolkit.instances import bench_instance, instance_env
+from bench.toolkit.instances import bench_instance, generate_command, instance_env
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
@@ -73,14 +73,7 @@ def ensure_graph() -> Settings:
         cfg = GRAPH
         subprocess.run(
             [
-                str(ROOT / ".venv" / "bin" / "connections"),
-                "generate",
-                f"--users={cfg.users}",
-                f"--avg-degree={cfg.avg_degree}",
-                f"--seed={cfg.seed}",
-                f"--supernodes={cfg.supernodes}",
-                f"--supernode-degree={cfg.supernode_degree}",
-                "--load",
+                *generate_command(cfg),
                 "--method=bulk",
             ],
             env=instance_env(server_settings),

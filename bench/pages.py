@@ -23,7 +23,7 @@ import time
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
 from bench.toolkit.harness import rotated
-from bench.toolkit.instances import bench_ports, instance_env, own_neo4j
+from bench.toolkit.instances import bench_ports, generate_command, instance_env, own_neo4j
 from bench.toolkit.launcher import APP
 from bench.toolkit.results import command_line, record
 from bench.toolkit.stats import percentile
@@ -72,14 +72,7 @@ def ensure_graph(cfg: GeneratorConfig) -> Settings:
         server.start()
         subprocess.run(
             [
-                str(ROOT / ".venv" / "bin" / "connections"),
-                "generate",
-                f"--users={cfg.users}",
-                f"--avg-degree={cfg.avg_degree}",
-                f"--seed={cfg.seed}",
-                f"--supernodes={cfg.supernodes}",
-                f"--supernode-degree={cfg.supernode_degree}",
-                "--load",
+                *generate_command(cfg),
                 "--method=bulk",
                 "--no-progress",
             ],

@@ -79,3 +79,20 @@ def neo4j_env(settings: Settings, **extra: object) -> dict[str, str]:
         "NEO4J_DATABASE": settings.neo4j_database,
         **{k: str(v) for k, v in extra.items()},
     }
+
+
+def generate_command(cfg) -> list[str]:
+    """`connections generate ... --load` for a generator config (service.ingest's
+    GeneratorConfig): the graph a benchmark builds into its own instance."""
+    from service.config import PROJECT_ROOT
+
+    return [
+        str(PROJECT_ROOT / ".venv" / "bin" / "connections"),
+        "generate",
+        f"--users={cfg.users}",
+        f"--avg-degree={cfg.avg_degree}",
+        f"--seed={cfg.seed}",
+        f"--supernodes={cfg.supernodes}",
+        f"--supernode-degree={cfg.supernode_degree}",
+        "--load",
+    ]
