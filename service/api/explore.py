@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import falcon
 
-from service.api.pagination import paginate
+from service.api.auth import requires
+from service.api.pagination import Pager
 from service.api.schemas import (
     ExploreMutualQuerySchema,
     ExploreNetworkQuerySchema,
@@ -16,6 +17,7 @@ from service.api.schemas import (
     ExploreSuggestionsSchema,
     ExploreUserSchema,
 )
+from service.domain.connections import Access
 from service.domain.explore import ExploreService
 
 NETWORK_PATH = "/api/v2/explore/user/{id}/network/"
@@ -30,12 +32,6 @@ class _ExploreResource:
         self.service = service
         self.trust_forwarded = trust_forwarded
 
-    def viewer(self, req: falcon.Request):
-        return self.service.connections.authenticate(req.get_header("Authorization"))
-
-    def url(self, req: falcon.Request) -> str:
-        return req.forwarded_uri if self.trust_forwarded else req.uri
-
 
 class NetworkResource(_ExploreResource):
     """`GET /api/v2/explore/user/{id}/network/`: the user's ego network, capped."""
@@ -43,10 +39,10 @@ class NetworkResource(_ExploreResource):
     query = ExploreNetworkQuerySchema()
     body = ExploreNetworkSchema()
 
+    @requires(Access.CONNECTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        viewer = self.viewer(req)
         params = self.query.load(req.params)
-        network = self.service.network(user_id, viewer, params["hops"], params["limit"])
+        network = self.service.network(user_id, req.context.viewer, params["hops"], params["limit"])
         resp.media = self.body.dump(network)
 
 
@@ -56,12 +52,12 @@ class UserSearchResource(_ExploreResource):
     query = ExploreSearchQuerySchema()
     users = ExploreUserSchema(many=True)
 
+    @requires(Access.PROFILE)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.viewer(req)
-        params = self.query.load(req.params)
-        offset, limit = params["offset"], params["limit"]
-        count, users = self.service.search(params["q"], viewer, offset, limit)
-        resp.media = paginate(self.url(req), count, offset, limit, self.users.dump(users))
+        params = self.query.load(req.params)  # `q` (400 naming it), `limit`, `offset`
+        page = Pager(self.query, self.trust_forwarded).page(req)
+        count, users = self.service.search(params["q"], req.context.viewer, page.offset, page.limit)
+        resp.media = page.envelope(count, self.users.dump(users))
 
 
 class ShortestPathResource(_ExploreResource):
@@ -70,10 +66,10 @@ class ShortestPathResource(_ExploreResource):
     query = ExplorePathQuerySchema()
     body = ExplorePathSchema()
 
+    @requires(Access.CONNECTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.viewer(req)
         params = self.query.load(req.params)
-        path = self.service.shortest_path(params["source"], params["target"], viewer)
+        path = self.service.shortest_path(params["source"], params["target"], req.context.viewer)
         resp.media = self.body.dump(path)
 
 
@@ -83,12 +79,14 @@ class MutualResource(_ExploreResource):
     query = ExploreMutualQuerySchema()
     users = ExploreUserSchema(many=True)
 
+    @requires(Access.CONNECTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.viewer(req)
         params = self.query.load(req.params)
-        offset, limit = params["offset"], params["limit"]
-        count, users = self.service.mutual(params["a"], params["b"], viewer, offset, limit)
-        resp.media = paginate(self.url(req), count, offset, limit, self.users.dump(users))
+        page = Pager(self.query, self.trust_forwarded).page(req)
+        count, users = self.service.mutual(
+            params["a"], params["b"], req.context.viewer, page.offset, page.limit
+        )
+        resp.media = page.envelope(count, self.users.dump(users))
 
 
 class SuggestionsResource(_ExploreResource):
@@ -97,10 +95,11 @@ class SuggestionsResource(_ExploreResource):
     query = ExploreSuggestionsQuerySchema()
     body = ExploreSuggestionsSchema()
 
+    @requires(Access.SUGGESTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        viewer = self.viewer(req)
         params = self.query.load(req.params)
-        resp.media = self.body.dump({"results": self.service.suggestions(viewer, params["limit"])})
+        suggestions = self.service.suggestions(req.context.viewer, params["limit"])
+        resp.media = self.body.dump({"results": suggestions})
 
 
 def add_explore_routes(app: falcon.App, service: ExploreService, trust_forwarded: bool) -> list:

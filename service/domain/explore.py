@@ -7,7 +7,7 @@ follows a profile's; suggestions are the signed-in viewer's own. No read here re
 
 from __future__ import annotations
 
-from service.domain.connections import ConnectionsService, Viewer
+from service.domain.connections import Access, ConnectionsService, Viewer
 from service.domain.ports import ExploreReads
 from service.domain.schemas import is_user_id
 from service.graph.explore import NetworkBounds
@@ -28,13 +28,16 @@ class ExploreService:
         self.explore = explore
         self.connections = connections
 
+    def admit(self, authorization: str | None, access: Access) -> Viewer | None:
+        """The API's access rules, as for the endpoints the explorer shows (api/auth.py)."""
+        return self.connections.admit(authorization, access)
+
     def network(self, user_id: int, viewer: Viewer | None, hops: int, limit: int) -> dict:
         """The user's capped ego network: `{user_id, degree, nodes, edges, truncated}`.
 
         The user, their `limit` newest connections and, with `hops` 2, up to 2 * limit users
         those reach (FANOUT each), and the connections among all of them.
         """
-        self.connections.check_access(viewer)
         bounds = NetworkBounds(
             first_limit=limit,
             hops=hops,
@@ -48,14 +51,12 @@ class ExploreService:
         self, text: str, viewer: Viewer | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
         """`(count, users)`: the user whose id is `text`, then usernames starting with it."""
-        self.connections.check_profile_access(viewer)
         digits = text.isascii() and text.isdigit() and len(text) <= 19
         user_id = int(text) if digits and is_user_id(int(text)) else None
         return self.explore.search_users(text, user_id, offset, limit, MAX_SEARCH_MATCHES)
 
     def shortest_path(self, a: int, b: int, viewer: Viewer | None) -> dict:
         """`{path, length}`: the users along one shortest path (null beyond 6 hops)."""
-        self.connections.check_access(viewer)
         path = self.explore.shortest_path(a, b)
         return {"path": path, "length": None if path is None else len(path) - 1}
 
@@ -63,13 +64,11 @@ class ExploreService:
         self, a: int, b: int, viewer: Viewer | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
         """`(count, users)` connected to both a and b, by id."""
-        self.connections.check_access(viewer)
         return self.explore.mutual_connections(a, b, offset, limit)
 
     def suggestions(self, viewer: Viewer | None, limit: int) -> list[dict]:
         """The viewer's first suggestions (the suggestion endpoint's), each with its mutual count."""
-        self.connections.check_suggestion_access(viewer)
-        assert viewer is not None  # check_suggestion_access refuses anonymous viewers
+        assert viewer is not None  # Access.SUGGESTIONS (api/explore.py) refuses anonymous viewers
         _, users = self.connections.suggest_users(viewer, 0, limit)
         counts = self.explore.mutual_counts(viewer.user_id, [u["id"] for u in users])
         return [
