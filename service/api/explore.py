@@ -5,8 +5,7 @@ from __future__ import annotations
 import falcon
 
 from service.api.auth import requires
-from service.api.pagination import Pager
-from service.api.schemas import (
+from service.api.explore_schemas import (
     ExploreMutualQuerySchema,
     ExploreNetworkQuerySchema,
     ExploreNetworkSchema,
@@ -17,6 +16,7 @@ from service.api.schemas import (
     ExploreSuggestionsSchema,
     ExploreUserSchema,
 )
+from service.api.pagination import Pager
 from service.domain.connections import Access
 from service.domain.explore import ExploreService
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from apispec import APISpec
 
-from service.api.openapi.parts import error_response, id_parameter, json_response
-from service.api.schemas import (
+from service.api.explore_schemas import (
     ExploreMutualQuerySchema,
     ExploreNetworkQuerySchema,
     ExploreNetworkSchema,
@@ -16,6 +15,7 @@ from service.api.schemas import (
     ExploreSuggestionsSchema,
     ExploreUsersPageSchema,
 )
+from service.api.openapi.parts import error_response, id_parameter, json_response
 
 
 def explore_paths(spec: APISpec, unavailable: dict, www_authenticate: dict) -> None:
