@@ -166,6 +166,11 @@ class ManagedProcess(Generic[StatusT]):
         if pid is None:
             return None
         os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + (timeout or self.kill_timeout)
         wait_gone(pid, timeout or self.kill_timeout, poll=self.kill_poll)
+        # A zombie no longer runs, but Neo4j's own start-up check still sees its pid in /proc
+        # ("Neo4j is already running"): wait until its parent has reaped it too.
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(self.kill_poll)
         self.pid_file.unlink(missing_ok=True)
         return pid
