@@ -113,12 +113,13 @@ bench: venv
 	$(BIN)/python -m bench.overhead --processes 2 --seconds 10 --rounds 3 --record
 	$(BIN)/python -m bench.cost_curves --repeat 15 --record
 
-# The 1M-user / 10M-connection graph in its own instance (`deep`, built once, reused while its
+# The 1M-user / 10M-connection graph in its own instance (bench/toolkit/graphs.py, built once and
+# shared by the benchmarks of that size, reused while its
 # stamp matches): latency per kind of user and wrk throughput. Needs wrk (apt-get install -y
 # wrk). bench-recall: the suggestions' recall@20 against the exact answers (~25 min: the exact
 # query takes minutes for the supernodes). See README "Benchmarks".
 # The explorer's first drawing in Chromium, a median user vs a 100k-connection supernode, on a
-# generated 200k-user graph in its own instance (`pages`, built once). See docs/pages.md.
+# generated 200k-user graph in the instance of its size (built once). See docs/pages.md.
 bench-pages: venv chromium
 	$(BIN)/python -m bench.pages --record
 
@@ -133,7 +134,8 @@ bench-abuse: venv
 
 # The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk), hit and
 # miss at one client, writes, uniform and Zipf(1.1) mixes with 0.2% writes, Redis memory, CPU per
-# request. On the graph of the managed instance NEO4J_INSTANCE (BENCH_BOLT_PORT/BENCH_HTTP_PORT).
+# request. On the 1M reference graph (bench/toolkit/graphs.py), or the managed instance
+# NEO4J_INSTANCE when set (BENCH_BOLT_PORT/BENCH_HTTP_PORT).
 bench-cache: venv redis-server
 	@command -v wrk >/dev/null || { echo "bench-cache needs wrk: apt-get install -y wrk"; exit 2; }
 	$(BIN)/python -m bench.cache --record
@@ -162,7 +164,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Whole-graph analytics (issue 20): export, load, each algorithm, --write, Spark local mode and
-# networkx on a 10x smaller graph, at 100k users in its own instance (`analytics-100000`,
-# BENCH_BOLT_PORT/BENCH_HTTP_PORT + 20); figures appended to bench/RESULTS.md.
+# networkx on a 10x smaller graph, at 100k users in the instance of its size (bench/toolkit/graphs.py,
+# BENCH_BOLT_PORT/BENCH_HTTP_PORT); figures appended to bench/RESULTS.md.
 bench-analytics: $(SPARK_STAMP)
 	$(BIN)/python -m bench.analytics --users 100000 --record

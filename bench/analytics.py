@@ -1,14 +1,14 @@
 """Whole-graph analytics (issue 20): export, load, each algorithm, --write, Spark, peak RSS, and
 networkx on a graph 10x smaller, measured in one run.
 
-Builds the graph once in its own managed instance (`analytics-N`, N the user count; ports
-BENCH_BOLT_PORT/BENCH_HTTP_PORT + 20) with `connections generate --load` and reuses it while its
-stamp matches. Each measured step runs as a child process (`python -m bench.analytics step
+Builds the graph once in the managed instance of its size (bench.toolkit.graphs: shared with
+the other benchmarks at the same size; ports BENCH_BOLT_PORT/BENCH_HTTP_PORT) and reuses it while
+its stamp matches. Each measured step runs as a child process (`python -m bench.analytics step
 ...`) so that its peak RSS is its own (os.wait4's ru_maxrss).
 
     python -m bench.analytics --users 100000 --record          # `make bench-analytics`
     python -m bench.analytics --users 1000000 --avg-degree 21 --supernodes 5 \
-        --supernode-degree 100000 --record                      # the 1M graph (~15 min build)
+        --supernode-degree 100000 --record                      # the 1M graph (~7 min build)
 """
 
 from __future__ import annotations
@@ -23,16 +23,12 @@ import time
 from pathlib import Path
 
 from bench.toolkit import ROOT
+from bench.toolkit.graphs import generated_graph
 from bench.toolkit.instances import (
-    bench_ports,
-    generate_command,
-    instance_env,
     neo4j_env,
-    own_neo4j,
 )
 from bench.toolkit.results import command_line, record
 from service.config import Settings
-from service.graph import db
 from service.ingest.generate import GeneratorConfig
 
 ALGORITHMS = ("pagerank", "components", "communities", "kcore", "clustering", "betweenness")
@@ -40,46 +36,6 @@ ALGORITHMS = ("pagerank", "components", "communities", "kcore", "clustering", "b
 
 def log(message: str) -> None:
     print(f"[bench-analytics] {message}", file=sys.stderr, flush=True)
-
-
-def ensure_graph(cfg: GeneratorConfig) -> Settings:
-    bolt, http = bench_ports(20)
-    server, settings = own_neo4j(
-        f"analytics-{cfg.users}",
-        bolt,
-        http,
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "2g"),
-    )
-    stamp = server.settings.home / "graph.stamp"
-    if not (stamp.exists() and stamp.read_text() == repr(cfg)):
-        log(f"building {cfg} in {server.settings.home}")
-        server.stop()
-        import shutil
-
-        shutil.rmtree(server.settings.home, ignore_errors=True)
-        server.start()
-        subprocess.run(
-            [
-                *generate_command(cfg),
-            ],
-            env=instance_env(server.settings),
-            check=True,
-            cwd=ROOT,
-        )
-        stamp.write_text(repr(cfg))
-        # The rebuilt instance has a password of its own: read the settings again.
-        server, settings = own_neo4j(
-            f"analytics-{cfg.users}",
-            bolt,
-            http,
-            NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "2g"),
-            NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "2g"),
-        )
-    server.start()
-    with db.create_driver(settings) as driver:
-        db.init_schema(driver, settings.neo4j_database)
-    return settings
 
 
 def child(settings: Settings, *argv: str) -> dict:
@@ -207,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         supernode_degree=args.supernode_degree,
         seed=args.seed,
     )
-    settings = ensure_graph(cfg)
+    _, settings = generated_graph(cfg, heap="2g", pagecache="2g")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-analytics-") as scratch:
         out = Path(scratch) / "export"

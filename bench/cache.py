@@ -1,7 +1,8 @@
 """`make bench-cache`: the cache over HTTP against the uncached path and a bare-Falcon page.
 
-One run, one Neo4j graph (the instance NEO4J_INSTANCE on BENCH_BOLT_PORT/BENCH_HTTP_PORT, which
-must hold a generated graph: `connections generate ... --load`), one Redis of its own
+One run, one Neo4j graph (the 1M reference graph of bench.toolkit.graphs, built once and shared
+with the other benchmarks; or, when NEO4J_INSTANCE is set, that instance on BENCH_BOLT_PORT/
+BENCH_HTTP_PORT, which must hold a generated graph), one Redis of its own
 (`bench-cache` on BENCH_REDIS_PORT), three servers under the same gunicorn settings (2 workers,
 gthread): the app with the cache, the app without (CACHE_ENABLED=false), and bench/bare_app.py
 returning a pre-encoded page (the HTTP ceiling). Measured:
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
+from bench.toolkit.graphs import REFERENCE_1M, generated_graph
 from bench.toolkit.harness import run
 from bench.toolkit.instances import bench_ports, own_neo4j
 from bench.toolkit.launcher import APP, Gunicorn
@@ -246,8 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
 
-    server, settings = own_neo4j(os.environ.get("NEO4J_INSTANCE", "bench"), *bench_ports())
-    server.start()
+    if os.environ.get("NEO4J_INSTANCE"):
+        server, settings = own_neo4j(os.environ["NEO4J_INSTANCE"], *bench_ports())
+        server.start()
+    else:
+        server, settings = generated_graph(REFERENCE_1M)
     redis_port = int(os.environ.get("BENCH_REDIS_PORT", "7380"))
     redis_server = LocalRedis(
         RedisServerSettings.own_instance("bench-cache", redis_port, REDIS_MAXMEMORY="1gb")

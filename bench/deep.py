@@ -1,6 +1,6 @@
 """`make bench-deep`: the 1M-user / 10M-connection graph, every kind of user, one table.
 
-Builds the graph once in its own managed instance (`deep`, ports BENCH_BOLT_PORT/BENCH_HTTP_PORT,
+Builds the graph once in the managed instance of its size (bench.toolkit.graphs; ports BENCH_BOLT_PORT/BENCH_HTTP_PORT,
 heap 2g / page cache 4g by default) and reuses it while its stamp (generator version + options)
 matches. Then, in one run: graph-layer latency (p50/p99) of page 1, deep offsets and suggestions
 for median-degree, p99-degree and supernode users; HTTP throughput with wrk at 2/4/8
@@ -16,7 +16,6 @@ import argparse
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -26,8 +25,8 @@ from pathlib import Path
 
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
+from bench.toolkit.graphs import REFERENCE_1M, generated_graph, stamp_of
 from bench.toolkit.harness import rotated, run
-from bench.toolkit.instances import bench_instance, generate_command, instance_env
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
@@ -39,13 +38,10 @@ from service.graph import cypher, db
 from service.graph.layer import GraphLayer, open_graph
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestion_lists import SuggestionLists
-from service.ingest.generate import GeneratorConfig, supernode_ids
+from service.ingest.generate import supernode_ids
 
-GRAPH = GeneratorConfig(
-    users=1_000_000, avg_degree=21, seed=1, supernodes=5, supernode_degree=100_000
-)
-# Bump when the generator or the loaded model changes: a stale graph is rebuilt, not reused.
-STAMP = f"generator v2 (supernode weight solved); per-direction CONNECTED_TO; {GRAPH}"
+GRAPH = REFERENCE_1M
+STAMP = stamp_of(GRAPH)
 OUT = ROOT / "bench" / "out" / "deep"
 
 
@@ -54,33 +50,9 @@ def log(message: str) -> None:
 
 
 def ensure_graph() -> Settings:
-    """Start the `deep` instance, building the graph first unless its stamp matches."""
-    server, settings = bench_instance("deep", "2g", "4g")
-    server_settings = server.settings
-    stamp = server_settings.home / "graph.stamp"
-    if stamp.exists() and stamp.read_text() == STAMP:
-        log(f"reusing the graph in {server_settings.home} ({STAMP})")
-        server.start()
-        with db.create_driver(settings) as driver:
-            db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
-        refresh_suggestions(settings)
-        return settings
-    else:
-        log(f"building the graph in {server_settings.home} (about 6-10 min; progress below)")
-        server.stop()
-        shutil.rmtree(server_settings.home, ignore_errors=True)
-        server.start()
-        cfg = GRAPH
-        subprocess.run(
-            [
-                *generate_command(cfg),
-                "--method=bulk",
-            ],
-            env=instance_env(server_settings),
-            check=True,
-            cwd=ROOT,
-        )
-        stamp.write_text(STAMP)
+    """Start the 1M reference graph's instance (built first unless its stamp matches), with the
+    stored suggestion lists refreshed the way production's job does."""
+    _, settings = generated_graph(GRAPH, heap="2g", pagecache="4g")
     refresh_suggestions(settings)
     return settings
 

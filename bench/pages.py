@@ -1,7 +1,8 @@
 """`make bench-pages`: the explorer's first drawing, measured in the browser, median user vs supernode.
 
-Builds a generated graph once in its own managed instance (`pages`, ports BENCH_BOLT_PORT /
-BENCH_HTTP_PORT; 200k users and one 100k-connection supernode by default) and reuses it while
+Builds a generated graph once in the managed instance of its size (bench.toolkit.graphs; ports
+BENCH_BOLT_PORT/BENCH_HTTP_PORT; 200k users and one 100k-connection supernode by default; the
+1M reference graph with `--users 1000000 --avg-degree 21 --supernodes 5`) and reuses it while
 its stamp matches. Serves it with gunicorn and opens `/explore/?user=ID` in Debian's headless
 Chromium (a fresh browser context each time: nothing cached, the libraries fetched too), for a
 median-degree user and for the supernode (with and without the second hop), in rotating order. Per open, from the page's own
@@ -16,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
 from bench.common import quiet_gunicorn
-from bench.toolkit import ROOT
+from bench.toolkit.graphs import generated_graph
 from bench.toolkit.harness import rotated
-from bench.toolkit.instances import bench_ports, generate_command, instance_env, own_neo4j
 from bench.toolkit.launcher import APP
 from bench.toolkit.results import command_line, record
 from bench.toolkit.stats import percentile
@@ -52,38 +51,6 @@ READ_TIMINGS = """() => {
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def ensure_graph(cfg: GeneratorConfig) -> Settings:
-    """Start the `pages` instance, generating and bulk-loading the graph unless its stamp matches."""
-    server, settings = own_neo4j(
-        "pages",
-        *bench_ports(),
-        NEO4J_HEAP=os.environ.get("NEO4J_HEAP", "1g"),
-        NEO4J_PAGECACHE=os.environ.get("NEO4J_PAGECACHE", "1g"),
-    )
-    stamp = server.settings.home / "graph.stamp"
-    if stamp.exists() and stamp.read_text() == str(cfg):
-        log(f"reusing the graph in {server.settings.home}")
-        server.start()
-    else:
-        log(f"building the graph in {server.settings.home}: {cfg}")
-        server.stop()
-        server.start()
-        subprocess.run(
-            [
-                *generate_command(cfg),
-                "--method=bulk",
-                "--no-progress",
-            ],
-            env=instance_env(server.settings),
-            check=True,
-            cwd=ROOT,
-        )
-        stamp.write_text(str(cfg))
-    with db.create_driver(settings) as driver:
-        db.init_schema(driver, settings.neo4j_database)  # indexes added since the build
-    return settings
 
 
 def pick_users(settings: Settings, cfg: GeneratorConfig) -> dict[str, tuple[int, int, str]]:
@@ -167,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200_000)
     parser.add_argument("--avg-degree", type=float, default=10)
+    parser.add_argument("--supernodes", type=int, default=1)
     parser.add_argument("--supernode-degree", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--record", action="store_true")
@@ -174,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     cfg = GeneratorConfig(
         users=args.users,
         avg_degree=args.avg_degree,
-        supernodes=1,
+        supernodes=args.supernodes,
         supernode_degree=args.supernode_degree,
         seed=1,
     )
-    settings = ensure_graph(cfg)
+    _, settings = generated_graph(cfg, heap="1g", pagecache="1g")
     users = pick_users(settings, cfg)
     log(f"users: {users}")
     env = {
@@ -192,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     body = table(users, timings)
     load = os.getloadavg()[0]
     body += (
-        f"\n\nGraph: {cfg.users:,} users, average degree {cfg.avg_degree}, one supernode of "
-        f"{cfg.supernode_degree:,}; the explorer's defaults (50 connections drawn; the second hop "
+        f"\n\nGraph: {cfg.users:,} users, average degree {cfg.avg_degree}, "
+        f"{cfg.supernodes} supernode(s) of {cfg.supernode_degree:,}; the explorer's defaults (50 connections drawn; the second hop "
         f"adds up to 100 users); "
         f"{args.repeat} opens each, a fresh browser context per open; load average {load:.1f}."
     )
