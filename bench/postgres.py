@@ -85,7 +85,10 @@ SELECT p.other_id, u.data,
        (SELECT count(*) FROM requests WHERE from_id = p.other_id) AS sent_counter,
        (SELECT count(*) FROM requests WHERE to_id = p.other_id AND NOT rejected)
          AS received_counter
-FROM (SELECT other_id, created_at FROM connections WHERE user_id = %(user)s
+FROM (SELECT other_id, created_at FROM connections
+      WHERE user_id = %(user)s
+        -- no rows for an unknown or inactive owner (as ours); a one-time check
+        AND EXISTS (SELECT 1 FROM users WHERE id = %(user)s AND status = 'a')
       ORDER BY created_at DESC, other_id ASC OFFSET %(offset)s LIMIT %(limit)s) p
 JOIN users u ON u.id = p.other_id
 ORDER BY p.created_at DESC, p.other_id ASC
@@ -168,40 +171,31 @@ def start_cluster(data: Path = DATA) -> None:
             shutil.chown(data, "postgres")
         pg("initdb", "-D", str(data), "-U", "bench", "--auth=trust", "-E", "UTF8")
     if pg("pg_ctl", "-D", str(data), "status", check=False).returncode != 0:
-        pg(
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-o",
-            _options(),
-            "-l",
-            str(data / "server.log"),
-            "-w",
-            "start",
-        )
+        log_file = str(data / "server.log")
+        pg("pg_ctl", "-D", str(data), "-o", _options(), "-l", log_file, "-w", "start")
 
 
 def stop_cluster(data: Path = DATA) -> None:
     pg("pg_ctl", "-D", str(data), "stop", "-m", "fast", check=False)
 
 
-def ensure_peer(cfg: GeneratorConfig) -> str:
-    """The DSN of a started cluster holding `cfg`'s graph (loaded unless its stamp matches),
-    vacuumed, with shared_buffers holding it and its tables read into them."""
+def ensure_peer(cfg: GeneratorConfig, root: Path = PEER) -> str:
+    """The DSN of a started cluster (data and import files under `root`) holding `cfg`'s graph
+    (loaded unless its stamp matches), vacuumed, shared_buffers holding it, read into them."""
     import psycopg
 
-    start_cluster()
+    start_cluster(root / "data")
     dbname = database(cfg)
     stamp = f"{stamp_of(cfg)}; {SCHEMA_VERSION}"
     if _stamp(dbname) == stamp:
         log(f"PostgreSQL: reusing database {dbname}")
     else:
-        load(cfg, dbname, stamp)
+        load(cfg, dbname, stamp, root / "files" / instance_name(cfg))
     started = time.monotonic()
     with psycopg.connect(dsn(dbname), autocommit=True) as conn:
         conn.execute(VACUUM)
     log(f"PostgreSQL: {VACUUM}: {time.monotonic() - started:.0f} s")
-    size_buffers(dbname)
+    size_buffers(dbname, root / "data")
     prewarm(dbname)
     return dsn(dbname)
 
@@ -220,12 +214,11 @@ def _stamp(dbname: str) -> str | None:
     return row[0] if row else None
 
 
-def load(cfg: GeneratorConfig, dbname: str, stamp: str) -> None:
-    """Write `cfg`'s import files (the generator, same options and seed as the Neo4j graph)
-    and load them: COPY, both directions in index order, indexes, the stamp last."""
+def load(cfg: GeneratorConfig, dbname: str, stamp: str, files: Path) -> None:
+    """Write `cfg`'s import files into `files` (the generator, same options and seed as the
+    Neo4j graph) and load them: COPY, both directions in index order, indexes, the stamp last."""
     import psycopg
 
-    files = PEER / "files" / instance_name(cfg)
     if not (files / "requests.csv").exists():
         log(f"PostgreSQL: writing the import files of {cfg} (1M users: ~5 min)")
         subprocess.run(
@@ -275,7 +268,7 @@ def _copy(conn, sql: str, path: Path, header: bool = True) -> None:
             out.write(chunk)
 
 
-def size_buffers(dbname: str) -> None:
+def size_buffers(dbname: str, data: Path = DATA) -> None:
     """shared_buffers = the database's size and a quarter more (in 128 MB steps, at most 40%
     of RAM), restarting the server when that changes it."""
     import psycopg
@@ -290,19 +283,8 @@ def size_buffers(dbname: str) -> None:
             return
         conn.execute(f"ALTER SYSTEM SET shared_buffers = '{want}MB'")
     log(f"PostgreSQL: database {size_mb} MB; shared_buffers {now} -> {want} MB (restart)")
-    pg(
-        "pg_ctl",
-        "-D",
-        str(DATA),
-        "-o",
-        _options(),
-        "-l",
-        str(DATA / "server.log"),
-        "-m",
-        "fast",
-        "-w",
-        "restart",
-    )
+    log_file = str(data / "server.log")
+    pg("pg_ctl", "-D", str(data), "-o", _options(), "-l", log_file, "-m", "fast", "-w", "restart")
 
 
 def prewarm(dbname: str) -> None:
