@@ -28,6 +28,7 @@ point with the page of the PostgreSQL 15 docs it follows:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -153,16 +154,25 @@ def _memory_mb() -> int:
 def _options() -> str:
     # shared_buffers is not here: ALTER SYSTEM sets it (postgresql.auto.conf) to the database's
     # size, and a command-line -c would override that file.
-    return (
+    options = (
         f"-p {port()} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         "-c max_wal_size=8GB -c maintenance_work_mem=1GB -c work_mem=64MB "
         f"-c effective_cache_size={_memory_mb() // 2}MB -c random_page_cost=1.1"
     )
+    # A custom setting carrying their digest: a server started with other options is restarted.
+    return f"{options} -c bench.options={_digest(options)}"
+
+
+def _digest(options: str) -> str:
+    return hashlib.sha1(options.encode()).hexdigest()[:12]
 
 
 def start_cluster(data: Path = DATA) -> None:
-    """Create the cluster once and start it unless it runs (data owned by `postgres`)."""
+    """Create the cluster once and start it with these options unless it runs with them (a
+    cluster an older peer started is restarted; data owned by `postgres`)."""
+    import psycopg
+
     if not available():
         raise SystemExit("the PostgreSQL peer needs PostgreSQL: apt-get install -y postgresql")
     if not (data / "PG_VERSION").exists():
@@ -170,9 +180,18 @@ def start_cluster(data: Path = DATA) -> None:
         if os.geteuid() == 0:
             shutil.chown(data, "postgres")
         pg("initdb", "-D", str(data), "-U", "bench", "--auth=trust", "-E", "UTF8")
+    options, log_file = _options(), str(data / "server.log")
     if pg("pg_ctl", "-D", str(data), "status", check=False).returncode != 0:
-        log_file = str(data / "server.log")
-        pg("pg_ctl", "-D", str(data), "-o", _options(), "-l", log_file, "-w", "start")
+        pg("pg_ctl", "-D", str(data), "-o", options, "-l", log_file, "-w", "start")
+        return
+    try:
+        with psycopg.connect(dsn("postgres"), autocommit=True, connect_timeout=5) as conn:
+            running = conn.execute("SELECT current_setting('bench.options', true)").fetchone()
+    except psycopg.OperationalError:
+        running = None
+    if running != (options.rsplit("=", 1)[1],):
+        log("PostgreSQL: the cluster runs with other options (or port): restarting it")
+        pg("pg_ctl", "-D", str(data), "-o", options, "-l", log_file, "-m", "fast", "-w", "restart")
 
 
 def stop_cluster(data: Path = DATA) -> None:
@@ -241,6 +260,7 @@ def load(cfg: GeneratorConfig, dbname: str, stamp: str, files: Path) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
         conn.execute(f'CREATE DATABASE "{dbname}"')
     with psycopg.connect(dsn(dbname), autocommit=True) as conn:
+        conn.execute("SET work_mem = '1GB'")  # the sort of both directions, in memory
         conn.execute(SCHEMA)
         _copy(conn, "COPY staging (line) FROM STDIN", files / "users.jsonl", header=False)
         conn.execute(

@@ -1,7 +1,8 @@
 """The PostgreSQL peer (bench/postgres.py) against a real PostgreSQL: it serves the generated
 graph's page (newest first, ties by id, the three counters, the owner's count), each page in
-one REPEATABLE READ, READ ONLY transaction of prepared statements, and a second start reuses
-the loaded database. Skipped where PostgreSQL or psycopg is not installed (bench-only)."""
+one REPEATABLE READ, READ ONLY transaction of prepared statements; a second start reuses the
+loaded database, and a server running with other options is restarted with the peer's.
+Skipped where PostgreSQL or psycopg is not installed (bench-only)."""
 
 from __future__ import annotations
 
@@ -105,12 +106,29 @@ def test_each_page_is_one_repeatable_read_read_only_transaction_of_prepared_stat
         assert any("AS found" in t for t in texts) and any("received_counter" in t for t in texts)
 
 
+def test_a_cluster_running_with_other_options_is_restarted_with_these(peer):
+    import psycopg
+
+    dsn, files = peer
+    data = files.parents[1] / "data"
+    bare = f"-p {postgres.port()} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+    log_file = str(data / "server.log")  # without one, the server would hold our stdout
+    postgres.pg(
+        "pg_ctl", "-D", str(data), "-o", bare, "-l", log_file, "-m", "fast", "-w", "restart"
+    )
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SHOW random_page_cost").fetchone() == ("4",)
+    postgres.start_cluster(data)
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SHOW random_page_cost").fetchone() == ("1.1",)
+
+
 def test_a_second_start_reuses_the_loaded_database(peer):
     import psycopg
 
-    dsn, _ = peer
+    dsn, files = peer
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS marker ()")
-    assert postgres.ensure_peer(CFG, ROOT / ".local" / f"peer-test-{os.getpid()}") == dsn
+    assert postgres.ensure_peer(CFG, files.parents[1]) == dsn
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT to_regclass('marker') IS NOT NULL").fetchone() == (True,)
