@@ -292,7 +292,8 @@ def peer_pages(dsn: str, users: list[int]):
     return make
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line: the run's knobs and the generated graph's options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="rotating rounds of page 1")
@@ -308,7 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     graph.add_argument("--supernodes", type=int, default=REFERENCE_1M.supernodes)
     graph.add_argument("--supernode-degree", type=int, default=REFERENCE_1M.supernode_degree)
     graph.add_argument("--seed", type=int, default=REFERENCE_1M.seed)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     cfg = graph_config(args)
     OUT.mkdir(parents=True, exist_ok=True)
 
