@@ -89,8 +89,8 @@ class ExploreSuggestionsQuerySchema(Schema):
     )
 
 
-class ExploreUserSchema(Schema):
-    """A user as the explorer draws it: public fields, the counter, the analytics' properties."""
+class _ExplorePublicUserSchema(Schema):
+    """The fields of a user every explorer answer may show, first (never an email)."""
 
     class Meta:
         ordered = True
@@ -99,6 +99,11 @@ class ExploreUserSchema(Schema):
     username = fields.String(required=True, allow_none=True)
     real_name = fields.String(allow_none=True)
     avatar = fields.String(allow_none=True)
+
+
+class ExploreUserSchema(_ExplorePublicUserSchema):
+    """A user as the explorer draws it: public fields, the counter, the analytics' properties."""
+
     status = fields.String(allow_none=True)
     connections_counter = fields.Integer(required=True)
     pagerank = fields.Float(
@@ -150,16 +155,9 @@ class ExplorePathSchema(Schema):
     length = fields.Integer(required=True, allow_none=True)
 
 
-class ExploreSuggestionSchema(Schema):
+class ExploreSuggestionSchema(_ExplorePublicUserSchema):
     """A suggested user with the number of connections shared with the viewer."""
 
-    class Meta:
-        ordered = True
-
-    id = fields.Integer(required=True)
-    username = fields.String(required=True, allow_none=True)
-    real_name = fields.String(allow_none=True)
-    avatar = fields.String(allow_none=True)
     connections_counter = fields.Integer(allow_none=True)
     mutual = fields.Integer(required=True)
 
