@@ -8,7 +8,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -83,11 +84,16 @@ class ManagedProcess(Generic[StatusT]):
     says; start, stop, kill and the stale pid file's clean-up are the same for every server.
     """
 
-    name = "server"  # in log lines
+    name = "server"  # in log lines and errors
+    program = "server"  # how an exit during start-up names the process
+    error: type[Exception] = RuntimeError  # the one-line error an operator is shown
     home: Path
     pid_file: Path
+    log_file: Path
     console_log: Path
     start_timeout: float
+    ready_poll = 0.1
+    tail_lines = 5
     stop_timeout = 10.0
     stop_poll = 0.1
     kill_timeout = 10.0
@@ -101,12 +107,39 @@ class ManagedProcess(Generic[StatusT]):
         """Everything before the process starts; its command and environment (None: ours)."""
         raise NotImplementedError
 
-    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
-        """Return once the server answers; raise (with its log tail) past `deadline`."""
+    def probe(self) -> AbstractContextManager[Callable[[], bool]]:
+        """For one start: a check that is True once the server answers, False while it starts,
+        and raises `error` when it never will (a wrong password)."""
+        raise NotImplementedError
+
+    def address(self) -> str:
+        """Where the server answers, for the error when it does not."""
         raise NotImplementedError
 
     def status(self) -> StatusT:
         raise NotImplementedError
+
+    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+        """Return once the server answers; raise (with its log tail) past `deadline`, or as soon
+        as `process` (the one just started) has exited."""
+        with self.probe() as answers:
+            while True:
+                if process is not None and process.poll() is not None:
+                    raise self.error(
+                        f"{self.program} exited with code {process.returncode} during start-up; "
+                        f"log tail: {self.log_tail()}"
+                    )
+                if answers():
+                    return
+                if time.monotonic() > deadline:
+                    raise self.error(
+                        f"{self.name} did not answer on {self.address()} within "
+                        f"{self.start_timeout:.0f}s; log tail: {self.log_tail()}"
+                    )
+                time.sleep(self.ready_poll)
+
+    def log_tail(self, lines: int | None = None) -> str:
+        return log_tail((self.log_file, self.console_log), lines or self.tail_lines)
 
     def pid(self) -> int | None:
         """The server's pid when its process is alive, else None (a stale pid file is removed)."""
