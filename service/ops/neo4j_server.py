@@ -44,10 +44,10 @@ class ServerStatus:
     console_log: Path
 
     def describe(self) -> str:
-        state = f"running (pid {self.pid})" if self.running else "stopped"
         return status_text(
+            "neo4j",
+            self.pid if self.running else None,
             [
-                ("neo4j", state),
                 ("version", f"Neo4j Community {self.version}"),
                 ("bolt", self.bolt_uri),
                 ("http", self.http_uri),
@@ -55,7 +55,7 @@ class ServerStatus:
                 ("data", self.data_dir),
                 ("log file", self.log_file),
                 ("console log", self.console_log),
-            ]
+            ],
         )
 
 

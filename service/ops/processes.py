@@ -71,9 +71,11 @@ def log_tail(paths: Iterable[Path], lines: int) -> str:
     return "(no log written)"
 
 
-def status_text(rows: list[tuple[str, object]]) -> str:
-    """`connections neo4j|redis status`'s lines: labels in one column, then their values."""
-    return "\n".join(f"{label + ':':<12} {value}" for label, value in rows)
+def status_text(server: str, pid: int | None, rows: list[tuple[str, object]]) -> str:
+    """`connections neo4j|redis status`'s lines: whether `server` runs (`pid`), then `rows`;
+    labels in one column, then their values."""
+    state = f"running (pid {pid})" if pid is not None else "stopped"
+    return "\n".join(f"{label + ':':<12} {value}" for label, value in [(server, state), *rows])
 
 
 class ManagedProcess(Generic[StatusT]):

@@ -35,15 +35,15 @@ class RedisStatus:
     maxmemory_policy: str
 
     def describe(self) -> str:
-        state = f"running (pid {self.pid})" if self.running else "stopped"
         return status_text(
+            "redis",
+            self.pid if self.running else None,
             [
-                ("redis", state),
                 ("address", f"redis://127.0.0.1:{self.port}/0 (password in {self.home}/password)"),
                 ("maxmemory", f"{self.maxmemory} ({self.maxmemory_policy})"),
                 ("home", self.home),
                 ("log file", self.log_file),
-            ]
+            ],
         )
 
 

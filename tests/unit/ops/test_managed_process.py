@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from service.ops.processes import ManagedProcess
+from service.ops.processes import ManagedProcess, status_text
 
 
 class ServerError(Exception):
@@ -87,3 +87,10 @@ def test_a_probe_that_raises_stops_the_wait(tmp_path):
     server.probe = refusing  # type: ignore[method-assign]
     with pytest.raises(ServerError, match="rejected the password"):
         server.wait_until_ready(time.monotonic() + 60)
+
+
+def test_the_status_text_says_whether_the_server_runs_then_its_rows():
+    assert status_text("redis", 42, [("home", "/x")]) == (
+        "redis:       running (pid 42)\nhome:        /x"
+    )
+    assert status_text("neo4j", None, []) == "neo4j:       stopped"
