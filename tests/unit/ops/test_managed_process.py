@@ -17,13 +17,10 @@ class ServerError(Exception):
 
 
 class FakeServer(ManagedProcess[None]):
-    name = "Fake"
-    program = "fake-server"
-    error = ServerError
-    ready_poll = 0.001
-    start_timeout = 3.0
+    name, program, error, ready_poll = "Fake", "fake-server", ServerError, 0.001
 
     def __init__(self, tmp_path, answers: list[bool]):
+        self.start_timeout = 3.0
         self.log_file = tmp_path / "fake.log"
         self.console_log = tmp_path / "console.log"
         self.answers = answers
