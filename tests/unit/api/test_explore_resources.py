@@ -7,7 +7,7 @@ import pytest
 from service.domain.explore import FANOUT, MAX_EDGES
 from service.domain.schemas import MAX_INT64
 from service.graph.explore import NetworkBounds
-from tests.unit.api.test_connections_resource import bearer, make_client
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph
 
 NETWORK = "/api/v2/explore/user/1/network/"
