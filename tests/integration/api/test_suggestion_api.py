@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
-import jwt
 import pytest
 from falcon import testing
 
 from service.api.app import create_app
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestions import Suggestions
+from tests.integration.api.tokens import SECRET, bearer
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
-SECRET = "integration-test-secret-0123456789abcdef"
 HOST = "http://falconframework.org"  # Falcon's TestClient default host
 PATH = "/api/v2/suggestion/user/"
 
@@ -84,18 +82,6 @@ def seeded(graph):
 @pytest.fixture
 def client(settings, seeded):
     return testing.TestClient(create_app(settings, graph=seeded))
-
-
-def bearer(user_id: int) -> dict:
-    now = int(time.time())
-    payload = {
-        "user_id": user_id,
-        "token_type": "access",
-        "jti": "j1",
-        "iat": now,
-        "exp": now + 600,
-    }
-    return {"Authorization": "Bearer " + jwt.encode(payload, SECRET, algorithm="HS256")}
 
 
 def ids(body) -> list[int]:
