@@ -45,13 +45,18 @@ ACTIVE = list(range(1, 13)) + [30]
 INACTIVE = {20: "b", 21: "d"}
 
 
-def ranked_suggestions(user: int) -> list[int]:
-    """The ground truth, computed in Python from EDGES/REQUESTS/statuses."""
+def friends_and_pending() -> tuple[dict[int, set[int]], set[frozenset[int]]]:
+    """Each user's friends by EDGES, and the pending pairs of REQUESTS (the models' input)."""
     friends: dict[int, set[int]] = {}
     for a, b in EDGES:
         friends.setdefault(a, set()).add(b)
         friends.setdefault(b, set()).add(a)
-    pending = {frozenset(pair) for pair in REQUESTS}
+    return friends, {frozenset(pair) for pair in REQUESTS}
+
+
+def ranked_suggestions(user: int) -> list[int]:
+    """The ground truth, computed in Python from EDGES/REQUESTS/statuses."""
+    friends, pending = friends_and_pending()
     mine = friends.get(user, set())
     candidates = {s for f in mine for s in friends[f]} - mine - {user}
     candidates = {
@@ -185,11 +190,7 @@ def bounded_suggestions(user: int, friend_cap: int, fanout: int, seeks: bool) ->
     seeks (a budget far above this graph's paths), a big friend's mutuals count exactly;
     without, through its sampled paths only.
     """
-    friends: dict[int, set[int]] = {}
-    for a, b in EDGES:
-        friends.setdefault(a, set()).add(b)
-        friends.setdefault(b, set()).add(a)
-    pending = {frozenset(pair) for pair in REQUESTS}
+    friends, pending = friends_and_pending()
     mine = friends.get(user, set())
     considered = sorted(mine)[:friend_cap]
     reached = {s for f in considered for s in sorted(friends[f])[:fanout]}
