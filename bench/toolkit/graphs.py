@@ -9,6 +9,7 @@ generator's version and the config; a stale or partial build is wiped and rebuil
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -30,6 +31,28 @@ GENERATOR_VERSION = "generator v2 (supernode weight solved); per-direction CONNE
 REFERENCE_1M = GeneratorConfig(
     users=1_000_000, avg_degree=21, seed=1, supernodes=5, supernode_degree=100_000
 )
+
+
+# The knobs a benchmark's command line may turn, as `--users`, `--avg-degree`, ...
+GRAPH_OPTIONS = (
+    ("users", int),
+    ("avg_degree", float),
+    ("supernodes", int),
+    ("supernode_degree", int),
+    ("seed", int),
+)
+
+
+def add_graph_options(parser: argparse.ArgumentParser, default: GeneratorConfig) -> None:
+    """The generated graph's knobs as options of `parser`, each defaulting to `default`'s."""
+    for field, kind in GRAPH_OPTIONS:
+        option = "--" + field.replace("_", "-")
+        parser.add_argument(option, type=kind, default=getattr(default, field))
+
+
+def graph_config(args: argparse.Namespace) -> GeneratorConfig:
+    """The graph that options added by `add_graph_options` describe."""
+    return GeneratorConfig(**{field: getattr(args, field) for field, _ in GRAPH_OPTIONS})
 
 
 def instance_name(cfg: GeneratorConfig) -> str:

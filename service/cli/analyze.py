@@ -7,31 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from service.cli.common import CommandError, positive_int
+from service.cli.common import CommandError, non_negative_int, number, positive_int
 from service.config import Settings
 
 ALGORITHMS = ("pagerank", "components", "communities", "kcore", "betweenness", "clustering")
 SPARK_ALGORITHMS = ("pagerank", "components", "communities")
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def damping(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
+damping = number(float, lambda value: 0 < value < 1, "between 0 and 1")
 
 
 def register(commands) -> None:
