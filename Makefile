@@ -132,22 +132,25 @@ bench-deep: venv
 bench-abuse: venv
 	$(BIN)/python -m bench.abuse --record
 
-# The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk), hit and
-# miss at one client, writes, uniform and Zipf(1.1) mixes with 0.2% writes, Redis memory, CPU per
-# request. On the 1M reference graph (bench/toolkit/graphs.py), or the managed instance
-# NEO4J_INSTANCE when set (BENCH_BOLT_PORT/BENCH_HTTP_PORT).
-bench-cache: venv redis-server
-	@command -v wrk >/dev/null || { echo "bench-cache needs wrk: apt-get install -y wrk"; exit 2; }
-	$(BIN)/python -m bench.cache --record
-
-bench-recall: venv
-	$(BIN)/python -m bench.suggestion_recall --record
-
+# psycopg for the PostgreSQL peer (bench/postgres.py) of bench-peer and bench-cache.
 PEER_STAMP := $(VENV)/.installed-peer
 
 $(PEER_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,peer]'
 	@touch $(PEER_STAMP)
+
+# The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk) beside the
+# PostgreSQL peer on the same graph, hit and miss at one client, writes, uniform and Zipf(1.1)
+# mixes with 0.2% writes, Redis memory, CPU per request. On the 1M reference graph
+# (bench/toolkit/graphs.py), or the managed instance NEO4J_INSTANCE when set
+# (BENCH_BOLT_PORT/BENCH_HTTP_PORT). Needs root for apt (PostgreSQL; --skip-peer does without).
+bench-cache: $(PEER_STAMP) redis-server
+	@command -v wrk >/dev/null || { echo "bench-cache needs wrk: apt-get install -y wrk"; exit 2; }
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt-get install -y postgresql
+	$(BIN)/python -m bench.cache --record
+
+bench-recall: venv
+	$(BIN)/python -m bench.suggestion_recall --record
 
 # PostgreSQL on the same deep graph, side by side with ours (bench-only; needs root for apt).
 bench-peer: $(PEER_STAMP)

@@ -1,26 +1,32 @@
 """`make bench-cache`: the cache over HTTP against the uncached path and a bare-Falcon page.
 
 One run, one Neo4j graph (the 1M reference graph of bench.toolkit.graphs, built once and shared
-with the other benchmarks; or, when NEO4J_INSTANCE is set, that instance on BENCH_BOLT_PORT/
-BENCH_HTTP_PORT, which must hold a generated graph), one Redis of its own
-(`bench-cache` on BENCH_REDIS_PORT), three servers under the same gunicorn settings (2 workers,
-gthread): the app with the cache, the app without (CACHE_ENABLED=false), and bench/bare_app.py
-returning a pre-encoded page (the HTTP ceiling). Measured:
+with the other benchmarks, or the generated graph the --graph-* options name; when
+NEO4J_INSTANCE is set, that instance on BENCH_BOLT_PORT/BENCH_HTTP_PORT, which must hold the
+graph those options generate), one Redis of its own (`bench-cache` on BENCH_REDIS_PORT), three
+servers under the same gunicorn settings (2 workers, gthread): the app with the cache, the app
+without (CACHE_ENABLED=false), and bench/bare_app.py returning a pre-encoded page (the HTTP
+ceiling); and the PostgreSQL peer of bench/postgres.py loaded with the same graph (same
+generator options and seed; PEER_PG_PORT; `--skip-peer` leaves it out). Measured:
 
-- page 1 (limit 20) of 4,000 random active users, wrk at 2 and 8 connections, cache warm;
+- page 1 (limit 20) of 4,000 random active users after ~12,000 warm-up pages per side, in
+  rotating rounds (median round): wrk at 2 and 8 connections, cache warm, and the peer at 2
+  client processes (psycopg, no HTTP) over the same users;
 - one client: p50 of a hit, of a miss (the user invalidated before each read) and uncached;
 - lifecycle write p50 (request, then cancel) with and without the cache;
 - uniform and Zipf(1.1) mixes of 99.8% reads (lists, user detail, counters, statuses) and
   0.2% writes from 2 client processes, cold (empty cache) and warm: hit ratio, p50/p99, req/s;
 - Redis memory and keys; CPU ms per request of the API workers, Redis and Neo4j (capacity).
 
-    .venv/bin/python -m bench.cache [--seconds 8] [--record]
+    .venv/bin/python -m bench.cache [--seconds 8] [--rounds 3] [--skip-peer] [--record]
+        [--graph-users 1000000 --avg-degree 21 --supernodes 5 --supernode-degree 100000 --seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import json
 import os
@@ -30,10 +36,11 @@ import sys
 import time
 from pathlib import Path
 
+from bench import postgres
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
-from bench.toolkit.graphs import REFERENCE_1M, generated_graph
-from bench.toolkit.harness import run
+from bench.toolkit.graphs import REFERENCE_1M, generated_graph, stamp_of
+from bench.toolkit.harness import rotated, run
 from bench.toolkit.instances import bench_ports, own_neo4j
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import command_line, record
@@ -42,10 +49,14 @@ from bench.toolkit.wrk import wrk
 from service.config import RedisServerSettings
 from service.domain import auth
 from service.graph import cypher, db
+from service.ingest.generate import GeneratorConfig
 from service.ops.redis_server import LocalRedis
 
 OUT = ROOT / "bench" / "out" / "cache"
 SECRET = "c" * 32
+CACHED, UNCACHED, BARE = "cached", "uncached", "bare Falcon, pre-encoded page"
+PEER = "PostgreSQL peer"
+WARM_PAGES = 12_000  # issue 18: ~12,000 pages per side before measuring
 
 
 def log(message: str) -> None:
@@ -206,22 +217,75 @@ def writes_interleaved(settings, redis_url: str, users: list[int], rounds: int =
     return {k: round(statistics.median(v), 2) for k, v in times.items()}
 
 
+def graph_config(args) -> GeneratorConfig:
+    """The generator options of the graph measured (the 1M reference graph by default)."""
+    return dataclasses.replace(
+        REFERENCE_1M,
+        users=args.graph_users,
+        avg_degree=args.avg_degree,
+        supernodes=args.supernodes,
+        supernode_degree=args.supernode_degree,
+        seed=args.seed,
+    )
+
+
+def check_instance(home: Path, cfg: GeneratorConfig, total_users: int) -> None:
+    """NEO4J_INSTANCE must hold `cfg`'s graph, or the peer would be loaded with another one."""
+    stamp = home / "graph.stamp"
+    if stamp.exists() and stamp.read_text() != stamp_of(cfg):
+        raise SystemExit(f"{home} holds {stamp.read_text()!r}, not {cfg}: pass its --graph-*")
+    if total_users != cfg.users:
+        raise SystemExit(
+            f"NEO4J_INSTANCE holds {total_users:,} users, not --graph-users {cfg.users:,}: "
+            "pass the --graph-* options it was generated with, or --skip-peer"
+        )
+
+
+def warm_http(base: str, paths_file: Path, pages: int = WARM_PAGES) -> int:
+    """wrk at 4 connections, 2 s at a time, until `pages` requests have been answered (at most
+    two minutes); how many were."""
+    done, deadline = 0, time.monotonic() + 120
+    while done < pages and time.monotonic() < deadline:
+        done += int(wrk(base, paths_file, 4, 2)[0] * 2)
+    return done
+
+
+def peer_pages(dsn: str, users: list[int]):
+    """A harness call factory: page 1 (limit 20) of a random sampled user from the peer."""
+
+    def make(seed: int):
+        rng = random.Random(seed)
+        conn = postgres.connect(dsn)
+        return lambda i: postgres.page(conn, rng.choice(users), 0, 20)
+
+    return make
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="rotating rounds of page 1")
     parser.add_argument("--users", type=int, default=4000, help="sampled active users")
     parser.add_argument("--record", action="store_true")
     parser.add_argument(
         "--writes-only", action="store_true", help="only the interleaved write comparison"
     )
+    parser.add_argument("--skip-peer", action="store_true", help="no PostgreSQL peer row")
+    graph = parser.add_argument_group("the generated graph (default: the 1M reference graph)")
+    graph.add_argument("--graph-users", type=int, default=REFERENCE_1M.users)
+    graph.add_argument("--avg-degree", type=float, default=REFERENCE_1M.avg_degree)
+    graph.add_argument("--supernodes", type=int, default=REFERENCE_1M.supernodes)
+    graph.add_argument("--supernode-degree", type=int, default=REFERENCE_1M.supernode_degree)
+    graph.add_argument("--seed", type=int, default=REFERENCE_1M.seed)
     args = parser.parse_args(argv)
+    cfg = graph_config(args)
     OUT.mkdir(parents=True, exist_ok=True)
 
     if os.environ.get("NEO4J_INSTANCE"):
         server, settings = own_neo4j(os.environ["NEO4J_INSTANCE"], *bench_ports())
         server.start()
     else:
-        server, settings = generated_graph(REFERENCE_1M)
+        server, settings = generated_graph(cfg)
     redis_port = int(os.environ.get("BENCH_REDIS_PORT", "7380"))
     redis_server = LocalRedis(
         RedisServerSettings.own_instance("bench-cache", redis_port, REDIS_MAXMEMORY="1gb")
@@ -247,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.record:
             record("The cache: writes (issue 18)", command_line("bench.cache", argv), table)
         return 0
+    peer_dsn = None
+    if not args.skip_peer:
+        if os.environ.get("NEO4J_INSTANCE"):
+            check_instance(server.settings.home, cfg, total_users)
+        peer_dsn = postgres.ensure_peer(cfg)
     paths_file = OUT / "paths.txt"
     paths_file.write_text("".join(f"/api/v2/user/{u}/connections/?limit=20\n" for u in users))
     page_paths = [f"/api/v2/user/{u}/connections/?limit=20" for u in users]
@@ -256,24 +325,16 @@ def main(argv: list[str] | None = None) -> int:
         "JWT_SECRET": SECRET,
         "REDIS_URL": redis_server.settings.url,
         "CACHE_TTL_SECONDS": "7200",
+        # Thousands of pages a second from one address: the limiter (issue 19) would answer 429.
+        "RATE_LIMITS_ENABLED": "false",
     }
     import redis as redis_py
 
     rclient = redis_py.Redis.from_url(redis_server.settings.url)
     rclient.flushdb()
     figures: dict = {"graph users": total_users, "sampled users": len(users)}
-    rows: list[str] = []
     neo4j_pid = server.pid()
     redis_pid = redis_server.pid()
-
-    def cpu_row(name: str, app: Gunicorn, requests: int, before: dict) -> None:
-        after = {
-            "api": cpu_seconds(app.worker_pids()),
-            "redis": cpu_seconds([redis_pid] if redis_pid else []),
-            "neo4j": cpu_seconds([neo4j_pid] if neo4j_pid else []),
-        }
-        per = {k: (after[k] - before[k]) * 1000 / max(requests, 1) for k in after}
-        figures[f"cpu ms per request, {name}"] = {k: round(v, 3) for k, v in per.items()}
 
     def cpu_now(app: Gunicorn) -> dict:
         return {
@@ -283,34 +344,62 @@ def main(argv: list[str] | None = None) -> int:
         }
 
     variants = {
-        "cached": (APP, {**app_env, "CACHE_ENABLED": "true"}),
-        "uncached": (APP, {**app_env, "CACHE_ENABLED": "false"}),
-        "bare Falcon, pre-encoded page": ("bench.bare_app:create_bare_app()", app_env),
+        CACHED: (APP, {**app_env, "CACHE_ENABLED": "true"}),
+        UNCACHED: (APP, {**app_env, "CACHE_ENABLED": "false"}),
+        BARE: ("bench.bare_app:create_bare_app()", app_env),
     }
     rng = random.Random(1)
     pairs = [tuple(rng.sample(users, 2)) for _ in range(100)]
-    for name, (spec, env) in variants.items():
-        with quiet_gunicorn(spec, 2, env) as app:
-            base = app.base
-            log(f"{name}: serving on {base}")
-            if name == "cached":
-                started = time.monotonic()
-                one_client(base, page_paths)  # cold: every page a miss, and the fill
-                figures["cold pass over all sampled pages, s"] = round(
-                    time.monotonic() - started, 1
-                )
-            wrk(base, paths_file, 4, 2)  # warm-up (and, cached, every page warm)
-            for conns in (2, 8):
-                before = cpu_now(app)
-                rps, p50, p99 = wrk(base, paths_file, conns, args.seconds)
-                cpu_row(f"{name} c={conns}", app, int(rps * args.seconds), before)
-                figures[f"page 1 {name} c={conns}"] = (round(rps), p50, p99)
-                log(f"{name} c={conns}: {rps:.0f}/s p50 {p50} p99 {p99}")
-            if name == "bare Falcon, pre-encoded page":
-                continue
+    with contextlib.ExitStack() as stack:
+        apps = {
+            name: stack.enter_context(quiet_gunicorn(spec, 2, env))
+            for name, (spec, env) in variants.items()
+        }
+        started = time.monotonic()
+        one_client(apps[CACHED].base, page_paths)  # cold: every page a miss, and the fill
+        figures["cold pass over all sampled pages, s"] = round(time.monotonic() - started, 1)
+        for name, app in apps.items():
+            log(f"warm-up: {name} on {app.base}, {warm_http(app.base, paths_file):,} pages")
+        if peer_dsn:
+            with postgres.connect(peer_dsn) as conn:
+                log(f"warm-up: {PEER}, {WARM_PAGES:,} pages in {postgres.warm(conn, users):.0f} s")
+
+        # Page 1 in rotating rounds: every side at 2 clients (and HTTP at 8) in each round.
+        steps: list[tuple[str, int]] = [(name, c) for c in (2, 8) for name in apps]
+        steps += [(PEER, 2)] if peer_dsn else []
+        rounds: dict[tuple[str, int], list[tuple[float, float, float]]] = {s: [] for s in steps}
+        cpu: dict[tuple[str, int], dict[str, float]] = {}
+        for round_ in range(args.rounds):
+            for name, c in rotated(steps, round_):
+                if name == PEER:
+                    assert peer_dsn is not None
+                    r = run(PEER, peer_pages(peer_dsn, users), processes=c, seconds=args.seconds)
+                    rounds[name, c].append((r.rps, r.p50_ms, r.p99_ms))
+                    log(f"round {round_ + 1}: {r.row()}")
+                    continue
+                before = cpu_now(apps[name])
+                rps, p50, p99 = wrk(apps[name].base, paths_file, c, args.seconds)
+                after = cpu_now(apps[name])
+                total = cpu.setdefault((name, c), {"requests": 0.0})
+                total["requests"] += rps * args.seconds
+                for k in after:
+                    total[k] = total.get(k, 0.0) + after[k] - before[k]
+                rounds[name, c].append((rps, p50, p99))
+                log(f"round {round_ + 1}: {name} c={c}: {rps:.0f}/s p50 {p50} p99 {p99}")
+        for (name, c), values in rounds.items():
+            rps, p50, p99 = sorted(values)[len(values) // 2]
+            figures[f"page 1 {name} c={c}"] = (round(rps), p50, p99)
+        for (name, c), total in cpu.items():
+            per = {k: v * 1000 / max(total["requests"], 1) for k, v in total.items()}
+            figures[f"cpu ms per request, {name} c={c}"] = {
+                k: round(per[k], 3) for k in ("api", "redis", "neo4j")
+            }
+
+        for name in (CACHED, UNCACHED):
+            base = apps[name].base
             sample = page_paths[:400]
             figures[f"one client p50 ms, {name}"] = round(one_client(base, sample), 2)
-            if name == "cached":
+            if name == CACHED:
                 from service.cache.client import CacheClient
                 from service.cache.layer import Invalidation
                 from service.cache.store import CacheStore
@@ -340,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
                         seconds=args.seconds,
                         warmup=0.0 if phase == "cold" else 1.0,
                     )
-                    ratio = hit_ratio(counts, cache_counts(base)) if name == "cached" else None
+                    ratio = hit_ratio(counts, cache_counts(base)) if name == CACHED else None
                     figures[f"mix {label} {phase}, {name}"] = {
                         "req/s": round(result.rps),
                         "p50": round(result.p50_ms, 2),
@@ -349,11 +438,21 @@ def main(argv: list[str] | None = None) -> int:
                         "hit ratio": None if ratio is None else round(ratio, 3),
                     }
                     log(f"{result.row()} hit ratio {ratio}")
-            if name == "cached":
+            if name == CACHED:
                 figures["redis memory"] = rclient.info("memory")["used_memory_human"]
                 figures["redis keys"] = rclient.dbsize()
     rclient.close()
     redis_server.stop()
+    table = figures_table(figures, args.rounds, args.seconds)
+    print(table)
+    (OUT / "figures.json").write_text(json.dumps(figures, indent=2, default=str))
+    if args.record:
+        record("The cache (issue 18)", command_line("bench.cache", argv), table)
+    return 0
+
+
+def figures_table(figures: dict, rounds: int, seconds: int) -> str:
+    """The Markdown table of one run's figures (the peer's row when it was measured)."""
 
     def page(name: str, c: int) -> str:
         rps, p50, p99 = figures[f"page 1 {name} c={c}"]
@@ -362,15 +461,24 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         "| what | figure |",
         "|---|---|",
-        f"| graph | {total_users:,} users; {len(users):,} sampled active users |",
+        f"| graph | {figures['graph users']:,} users; {figures['sampled users']:,} sampled "
+        f"active users; page 1, limit 20: median of {rounds} rotating rounds of {seconds} s |",
     ]
     for c in (2, 8):
-        cached, uncached = figures[f"page 1 cached c={c}"], figures[f"page 1 uncached c={c}"]
-        bare = figures[f"page 1 bare Falcon, pre-encoded page c={c}"]
+        cached, uncached = figures[f"page 1 {CACHED} c={c}"], figures[f"page 1 {UNCACHED} c={c}"]
+        bare = figures[f"page 1 {BARE} c={c}"]
         rows.append(
-            f"| page 1, wrk c={c}: cached / uncached / bare Falcon | {page('cached', c)} / "
-            f"{page('uncached', c)} / {page('bare Falcon, pre-encoded page', c)}: cached = "
+            f"| page 1, wrk c={c}: cached / uncached / bare Falcon | {page(CACHED, c)} / "
+            f"{page(UNCACHED, c)} / {page(BARE, c)}: cached = "
             f"**{cached[0] / uncached[0]:.1f}×** uncached, **{cached[0] / bare[0]:.2f}×** bare |"
+        )
+    if f"page 1 {PEER} c=2" in figures:
+        peer = figures[f"page 1 {PEER} c=2"]
+        rows.append(
+            f"| page 1, 2 client processes: {PEER} (bench/postgres.py: psycopg, no HTTP; same "
+            f"users, same rounds) | {page(PEER, 2)}: cached (wrk c=2) = "
+            f"**{figures[f'page 1 {CACHED} c=2'][0] / peer[0]:.2f}×** the peer, uncached "
+            f"{figures[f'page 1 {UNCACHED} c=2'][0] / peer[0]:.2f}× (goal: cached ≥ 2×) |"
         )
     rows.append(
         f"| one client p50: hit / miss / uncached | {figures['one client p50 ms, cached']} / "
@@ -398,12 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 f"| {key} (api / redis / neo4j) | {value['api']} / {value['redis']} / {value['neo4j']} |"
             )
-    table = "\n".join(rows)
-    print(table)
-    (OUT / "figures.json").write_text(json.dumps(figures, indent=2, default=str))
-    if args.record:
-        record("The cache (issue 18)", command_line("bench.cache", argv), table)
-    return 0
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

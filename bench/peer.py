@@ -1,11 +1,9 @@
 """`make bench-peer`: the same 1M/10M graph in PostgreSQL, measured side by side with ours.
 
-The peer is what a user would pick instead: PostgreSQL (Debian's package; bench-only), a private
-cluster under `.local/peer/` on a loopback port (PEER_PG_PORT, default 7725), connections stored
-per direction with an index on (user_id, created_at DESC, other_id), counters counted at query
-time, one REPEATABLE READ transaction per page, from Python (psycopg 3). It loads the files
-`connections generate` writes for the deep graph's options (same seed: the same graph as
-bench/deep.py's instance). In one run, rotating: page 1, deep offsets and exact suggestions for
+The peer is what a user would pick instead: PostgreSQL tuned as its docs advise (bench.postgres
+says what and why), from Python (psycopg 3), loaded from the files `connections generate`
+writes for the deep graph's options (same seed: the same graph as bench/deep.py's instance).
+Every side reads ~12,000 pages before it is measured. In one run, rotating: page 1, deep offsets and exact suggestions for
 median, p99-degree and supernode users on both; page-1 throughput at 2 processes on both, with
 the endpoint over HTTP (wrk, sync and gthread workers) in the same rotation; and where a page's
 time goes, one client at a time: PostgreSQL's query, our graph layer, an empty Bolt transaction,
@@ -17,20 +15,17 @@ the whole app in-process (no HTTP), then HTTP with keep-alive and with Connectio
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psycopg
 from falcon import testing
 from neo4j import READ_ACCESS, Query
 
-from bench.deep import GRAPH, OUT, STAMP, ensure_graph, log, pick_users, serve
+from bench import postgres
+from bench.deep import GRAPH, OUT, ensure_graph, log, pick_users, serve
 from bench.toolkit import ROOT
 from bench.toolkit.harness import rotated, run
 from bench.toolkit.launcher import Gunicorn
@@ -43,167 +38,6 @@ from service.graph.connections import ConnectionPages
 from service.graph.layer import open_graph
 from service.graph.runner import Runner, Tuning
 
-PEER = ROOT / ".local" / "peer"
-FILES = PEER / "files"
-DATA = PEER / "data"
-PORT = int(os.environ.get("PEER_PG_PORT", "7725"))
-DSN = f"host=127.0.0.1 port={PORT} user=bench dbname=bench"
-
-SCHEMA = """
-CREATE TABLE users (id bigint PRIMARY KEY, status text NOT NULL, data jsonb NOT NULL);
-CREATE UNLOGGED TABLE staging (line text);
-CREATE TABLE connections (user_id bigint, other_id bigint, created_at timestamptz);
-CREATE TABLE requests (from_id bigint, to_id bigint, created_at timestamptz,
-                       rejected boolean NOT NULL DEFAULT false);
-"""
-INDEXES = """
-INSERT INTO connections SELECT other_id, user_id, created_at FROM connections;
-CREATE INDEX connection_order ON connections (user_id, created_at DESC, other_id);
-CREATE INDEX request_from ON requests (from_id, to_id);
-CREATE INDEX request_to ON requests (to_id, from_id);
-"""
-# The visibility map lets count(*) (the counters) read the index alone; ANALYZE does not set
-# it, and a bulk-loaded table waits for autovacuum. ensure_peer runs this on every start: a
-# no-op for pages already all-visible.
-VACUUM = "VACUUM (ANALYZE) users, connections, requests"
-PAGE = """
-SELECT p.other_id, u.data,
-       (SELECT count(*) FROM connections WHERE user_id = p.other_id) AS connections_counter,
-       (SELECT count(*) FROM requests WHERE from_id = p.other_id) AS sent_counter,
-       (SELECT count(*) FROM requests WHERE to_id = p.other_id AND NOT rejected)
-         AS received_counter
-FROM (SELECT other_id, created_at FROM connections WHERE user_id = %(user)s
-      ORDER BY created_at DESC, other_id ASC OFFSET %(offset)s LIMIT %(limit)s) p
-JOIN users u ON u.id = p.other_id
-ORDER BY p.created_at DESC, p.other_id ASC
-"""
-COUNT = "SELECT count(*) FROM connections WHERE user_id = %(user)s"
-SUGGEST = """
-WITH friends AS (SELECT other_id AS f FROM connections WHERE user_id = %(user)s),
-candidates AS (
-  SELECT c.other_id AS s, count(*) AS mutual
-  FROM friends JOIN connections c ON c.user_id = friends.f
-  WHERE c.other_id <> %(user)s
-  GROUP BY c.other_id
-),
-kept AS (
-  SELECT s, mutual FROM candidates JOIN users u ON u.id = s AND u.status = 'a'
-  WHERE NOT EXISTS (SELECT 1 FROM connections WHERE user_id = %(user)s AND other_id = s)
-    AND NOT EXISTS (SELECT 1 FROM requests WHERE from_id = %(user)s AND to_id = s)
-    AND NOT EXISTS (SELECT 1 FROM requests WHERE from_id = s AND to_id = %(user)s)
-)
-SELECT s, mutual, count(*) OVER () AS total FROM kept ORDER BY mutual DESC, s ASC LIMIT 20
-"""
-
-
-def pg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a PostgreSQL server binary as the `postgres` user (the server refuses root)."""
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    cmd = [str(bindir / args[0]), *args[1:]]
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
-
-
-def ensure_peer() -> None:
-    """Start the private cluster, loading the graph once (stamped like the deep graph)."""
-    if not Path("/usr/lib/postgresql").exists():
-        raise SystemExit("bench-peer needs PostgreSQL: apt-get install -y postgresql")
-    stamp = PEER / "loaded.stamp"
-    fresh = not (stamp.exists() and stamp.read_text() == STAMP)
-    if fresh and DATA.exists():
-        pg("pg_ctl", "-D", str(DATA), "stop", "-m", "fast", check=False)
-        shutil.rmtree(DATA)
-    if not DATA.exists():
-        DATA.mkdir(parents=True)
-        shutil.chown(DATA, "postgres") if os.geteuid() == 0 else None
-        pg("initdb", "-D", str(DATA), "-U", "bench", "--auth=trust", "-E", "UTF8")
-    options = (
-        f"-p {PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
-        "-c shared_buffers=2GB -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-        "-c max_wal_size=8GB -c maintenance_work_mem=1GB -c work_mem=64MB"
-    )
-    if pg("pg_ctl", "-D", str(DATA), "status", check=False).returncode != 0:
-        pg("pg_ctl", "-D", str(DATA), "-o", options, "-l", str(DATA / "server.log"), "-w", "start")
-    if not fresh:
-        log("reusing the PostgreSQL copy of the deep graph")
-        vacuum()
-        return
-    if not (FILES / "connections.csv").exists():
-        log("writing the deep graph's import files (same options and seed, ~5 min)")
-        subprocess.run(
-            [
-                str(ROOT / ".venv/bin/connections"),
-                "generate",
-                f"--users={GRAPH.users}",
-                f"--avg-degree={GRAPH.avg_degree}",
-                f"--seed={GRAPH.seed}",
-                f"--supernodes={GRAPH.supernodes}",
-                f"--supernode-degree={GRAPH.supernode_degree}",
-                f"--out={FILES}",
-            ],
-            check=True,
-        )
-    log("loading PostgreSQL (COPY, then the mirror direction and the indexes)")
-    with psycopg.connect(DSN.replace("dbname=bench", "dbname=postgres"), autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS bench")
-        c.execute("CREATE DATABASE bench")
-    with psycopg.connect(DSN, autocommit=True) as conn:
-        conn.execute(SCHEMA)
-        copy(conn, "COPY staging (line) FROM STDIN", FILES / "users.jsonl", header=False)
-        conn.execute(
-            "INSERT INTO users SELECT (line::jsonb->>'id')::bigint, line::jsonb->>'status', "
-            "line::jsonb FROM staging"
-        )
-        copy(conn, "COPY connections FROM STDIN (FORMAT csv)", FILES / "connections.csv")
-        copy(
-            conn,
-            "COPY requests (from_id, to_id, created_at) FROM STDIN (FORMAT csv)",
-            FILES / "requests.csv",
-        )
-        for statement in INDEXES.split(";"):
-            if statement.strip():
-                log(statement.strip().splitlines()[0][:80])
-                conn.execute(statement)
-    vacuum()
-    stamp.write_text(STAMP)
-
-
-def vacuum() -> None:
-    started = time.monotonic()
-    with psycopg.connect(DSN, autocommit=True) as conn:
-        conn.execute(VACUUM)
-    log(f"{VACUUM}: {time.monotonic() - started:.0f} s")
-
-
-def copy(conn, sql: str, path: Path, header: bool = True) -> None:
-    with path.open("rb") as handle, conn.cursor() as cur, cur.copy(sql) as out:
-        if header:
-            handle.readline()
-        while chunk := handle.read(1 << 20):
-            out.write(chunk)
-
-
-def peer_page(conn, user: int, offset: int, limit: int) -> tuple[int, list]:
-    with conn.transaction():
-        count = conn.execute(COUNT, {"user": user}).fetchone()[0]
-        rows = conn.execute(PAGE, {"user": user, "offset": offset, "limit": limit}).fetchall()
-    return count, rows
-
-
-def peer_suggest(conn, user: int) -> list:
-    with conn.transaction():
-        return conn.execute(SUGGEST, {"user": user}).fetchall()
-
-
-def connect_peer():
-    conn = psycopg.connect(DSN, autocommit=True)
-    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    conn.autocommit = False
-    conn.execute("SET statement_timeout = '60s'")
-    conn.commit()
-    return conn
-
 
 def timed(call, items, repeat) -> tuple[float, float]:
     lat = []
@@ -215,11 +49,11 @@ def timed(call, items, repeat) -> tuple[float, float]:
     return percentile(lat, 0.5), percentile(lat, 0.99)
 
 
-def per_user(args, settings, groups: dict) -> str:
+def per_user(args, settings, dsn: str, groups: dict) -> str:
     """Ours against PostgreSQL per kind of user and request: p50 / p99 of each, one table."""
     driver = db.create_driver(settings)
     graph = open_graph(driver, settings.neo4j_database, Tuning(query_timeout=60))
-    conn = connect_peer()
+    conn = postgres.connect(dsn)
 
     def ours_exact(user):
         with driver.session(database=settings.neo4j_database) as session:
@@ -239,21 +73,21 @@ def per_user(args, settings, groups: dict) -> str:
         cases = {
             "page 1, limit 20": (
                 lambda u: graph.connections.list_user_connections(u, None, 0, 20),
-                lambda u: peer_page(conn, u, 0, 20),
+                lambda u: postgres.page(conn, u, 0, 20),
             ),
             "middle (offset count/2), limit 20": (
                 lambda u: graph.connections.list_user_connections(u, None, degree[u] // 2, 20),
-                lambda u: peer_page(conn, u, degree[u] // 2, 20),
+                lambda u: postgres.page(conn, u, degree[u] // 2, 20),
             ),
             "middle (offset count/2), limit 100": (
                 lambda u: graph.connections.list_user_connections(u, None, degree[u] // 2, 100),
-                lambda u: peer_page(conn, u, degree[u] // 2, 100),
+                lambda u: postgres.page(conn, u, degree[u] // 2, 100),
             ),
             "suggestions top 20 + total (ours bounded)": (
                 lambda u: graph.suggestions.suggest_users(u, 0, 20),
-                lambda u: peer_suggest(conn, u),
+                lambda u: postgres.suggest(conn, u),
             ),
-            "suggestions top 20, exact on both": (ours_exact, lambda u: peer_suggest(conn, u)),
+            "suggestions top 20, exact on both": (ours_exact, lambda u: postgres.suggest(conn, u)),
         }
         repeat = args.repeat if "supernode" not in name else max(5, len(ids))
         for label, (ours, theirs) in cases.items():
@@ -284,7 +118,7 @@ def per_user(args, settings, groups: dict) -> str:
     return "\n".join(rows)
 
 
-def throughput(args, settings) -> tuple[dict[str, tuple], str]:
+def throughput(args, settings, dsn: str) -> tuple[dict[str, tuple], str]:
     """Page-1 throughput at 2 clients, rotating (name -> the median round's (pages/s, p50,
     p99)), and the latency breakdown's table."""
     # Page-1 throughput at 2 processes: our graph layer against psycopg, rotating.
@@ -303,14 +137,15 @@ def throughput(args, settings) -> tuple[dict[str, tuple], str]:
 
     def peer_call(seed):
         rng = random.Random(seed)
-        c = connect_peer()
-        return lambda i: peer_page(c, rng.choice(sample), 0, 20)
+        c = postgres.connect(dsn)
+        return lambda i: postgres.page(c, rng.choice(sample), 0, 20)
 
     OUT.mkdir(parents=True, exist_ok=True)
     paths = OUT / "peer-paths.txt"
     paths.write_text("".join(f"/api/v2/user/{u}/connections/?limit=20\n" for u in sample))
     servers = start_endpoints(settings)
     try:
+        warm_up(settings, dsn, sample, servers, paths)
         runs: dict[str, list] = {"ours (graph layer)": [], "PostgreSQL (psycopg)": []}
         runs.update({name: [] for name in servers})
         makers = [("ours (graph layer)", ours_call), ("PostgreSQL (psycopg)", peer_call)]
@@ -325,12 +160,34 @@ def throughput(args, settings) -> tuple[dict[str, tuple], str]:
                     r = run(name, make, processes=2, seconds=args.seconds)
                     runs[name].append((r.rps, r.p50_ms, r.p99_ms))
                     log(r.row())
-        breakdown = latency_breakdown(settings, sample, servers, paths, args)
+        breakdown = latency_breakdown(settings, dsn, sample, servers, paths, args)
     finally:
         for app in servers.values():
             app.stop()
     medians = {name: sorted(values)[len(values) // 2] for name, values in runs.items()}
     return medians, breakdown
+
+
+def warm_up(settings, dsn: str, sample: list[int], servers: dict, paths: Path) -> None:
+    """~12,000 pages per side before any is measured (caches, plans, the JVM's JIT, prepared
+    statements: issue 18's peer)."""
+    with postgres.connect(dsn) as conn:
+        log(f"warm-up: PostgreSQL, 12,000 pages in {postgres.warm(conn, sample):.0f} s")
+    graph = ConnectionPages(Runner(db.create_driver(settings), settings.neo4j_database))
+    started = time.monotonic()
+    for i in range(12_000):
+        graph.list_user_connections(sample[i % len(sample)], None, 0, 20)
+    log(f"warm-up: our graph layer, 12,000 pages in {time.monotonic() - started:.0f} s")
+    for name, app in servers.items():
+        log(f"warm-up: {name}, {warm_http(app.base, paths):,} pages")
+
+
+def warm_http(base: str, paths: Path, pages: int = 12_000) -> int:
+    """wrk at 2 connections, 2 s at a time, until `pages` requests have been answered."""
+    done, deadline = 0, time.monotonic() + 120
+    while done < pages and time.monotonic() < deadline:
+        done += int(wrk(base, paths, 2, 2)[0] * 2)
+    return done
 
 
 def throughput_table(args, medians: dict[str, tuple]) -> str:
@@ -360,9 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     settings = ensure_graph()
-    ensure_peer()
-    body = "" if args.throughput_only else per_user(args, settings, pick_users(settings)) + "\n\n"
-    medians, breakdown = throughput(args, settings)
+    dsn = postgres.ensure_peer(GRAPH)
+    body = (
+        "" if args.throughput_only else per_user(args, settings, dsn, pick_users(settings)) + "\n\n"
+    )
+    medians, breakdown = throughput(args, settings, dsn)
     body += throughput_table(args, medians) + breakdown
     body += f"\nEnd to end {time.monotonic() - started:.0f} s.\n"
     print(body)
@@ -382,6 +241,8 @@ def start_endpoints(settings) -> dict[str, Gunicorn]:
         "NEO4J_URI": f"bolt://127.0.0.1:{settings.server.bolt_port}",
         "NEO4J_PASSWORD": settings.neo4j_password,
         "JWT_SECRET": "b" * 32,
+        # Thousands of pages a second from one address: the limiter (issue 19) would answer 429.
+        "RATE_LIMITS_ENABLED": "false",
     }
     variants = {
         "endpoint, sync workers (Connection: close)": {"GUNICORN_WORKER_CLASS": "sync"},
@@ -408,12 +269,14 @@ def autocommit_page(driver, settings, user: int) -> None:
         ).single()
 
 
-def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, args) -> str:
+def latency_breakdown(
+    settings, dsn: str, sample: list[int], servers: dict, paths: Path, args
+) -> str:
     """p50 of one page, one client at a time, layer by layer, in rotating rounds."""
     driver = db.create_driver(settings)
     graph = open_graph(driver, settings.neo4j_database)
     app = testing.TestClient(create_app(settings, graph=graph))
-    conn = connect_peer()
+    conn = postgres.connect(dsn)
     rng = random.Random(7)
 
     def loop(call) -> float:
@@ -433,8 +296,8 @@ def latency_breakdown(settings, sample: list[int], servers: dict, paths: Path, a
 
     sync, gthread = servers.values()
     steps = {
-        "PostgreSQL page query (psycopg, one REPEATABLE READ transaction)": lambda: loop(
-            lambda u: peer_page(conn, u, 0, 20)
+        "PostgreSQL page (psycopg, one REPEATABLE READ, READ ONLY transaction)": lambda: loop(
+            lambda u: postgres.page(conn, u, 0, 20)
         ),
         "empty Bolt read transaction (`Runner.ping`: session, BEGIN, RUN, PULL, COMMIT)": lambda: (
             loop(lambda u: graph.runner.ping())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import cost_curves, deep, lifecycle, overhead
+from bench import cache, cost_curves, deep, lifecycle, overhead
 from bench.toolkit.harness import Result, results_table, rotated
 from bench.toolkit.results import command_line, json_block
 
@@ -72,3 +72,48 @@ def test_deep_throughput_is_against_the_baseline_ref_round_by_round_median():
     table = deep.throughput_table(results, "main (sync workers)")
     assert "| this branch | 2 | 300 | 5.0 | 9.0 | 1.50× |" in table
     assert "| main (sync workers) | 8 | 200 | 5.0 | 9.0 | 1.00× |" in table
+
+
+def cache_figures() -> dict:
+    figures: dict = {"graph users": 100_000, "sampled users": 4000}
+    for c in (2, 8):
+        figures[f"page 1 {cache.CACHED} c={c}"] = (1200, 1.5, 4.0)
+        figures[f"page 1 {cache.UNCACHED} c={c}"] = (300, 6.0, 20.0)
+        figures[f"page 1 {cache.BARE} c={c}"] = (3000, 0.6, 2.0)
+    figures.update(
+        {
+            "one client p50 ms, cached": 1.2,
+            "one client p50 ms, cached miss": 5.0,
+            "one client p50 ms, uncached": 4.5,
+            "write p50 ms, cached": 8.0,
+            "write p50 ms, uncached": 7.5,
+            "redis memory": "6M",
+            "redis keys": 100,
+        }
+    )
+    for label in ("uniform", "zipf 1.1"):
+        for phase in ("cold", "warm"):
+            for name in (cache.CACHED, cache.UNCACHED):
+                figures[f"mix {label} {phase}, {name}"] = {
+                    "req/s": 100,
+                    "p50": 1.0,
+                    "p99": 2.0,
+                    "hit ratio": 0.5,
+                }
+    return figures
+
+
+def test_cache_table_sets_the_peer_beside_cached_and_uncached_at_two_clients():
+    figures = cache_figures()
+    figures[f"page 1 {cache.PEER} c=2"] = (500, 1.3, 6.0)
+    table = cache.figures_table(figures, rounds=3, seconds=8)
+    row = next(line for line in table.splitlines() if cache.PEER in line)
+    assert "500 pages/s, p50 1.30 / p99 6.00 ms" in row
+    assert "**2.40×** the peer, uncached 0.60×" in row  # 1200 / 500 and 300 / 500
+    assert "median of 3 rotating rounds of 8 s" in table
+
+
+def test_cache_table_without_the_peer_has_no_peer_row():
+    table = cache.figures_table(cache_figures(), rounds=1, seconds=8)
+    assert cache.PEER not in table
+    assert "cached = **4.0×** uncached, **0.40×** bare" in table

@@ -1,0 +1,1 @@
+"""The benchmarks' own servers against the real thing (PostgreSQL peer)."""
