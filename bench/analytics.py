@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench.toolkit import ROOT
-from bench.toolkit.graphs import generated_graph
+from bench.toolkit.graphs import add_graph_options, generated_graph, graph_config
 from bench.toolkit.instances import (
     neo4j_env,
 )
@@ -31,6 +31,8 @@ from bench.toolkit.results import command_line, record
 from service.config import Settings
 from service.ingest.generate import GeneratorConfig
 
+# Without options: 100k users, two supernodes (the docstring above gives the 1M run).
+DEFAULT_GRAPH = GeneratorConfig(users=100_000, avg_degree=20, supernodes=2, supernode_degree=10_000)
 ALGORITHMS = ("pagerank", "components", "communities", "kcore", "clustering", "betweenness")
 
 
@@ -147,22 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     if args_list[:1] == ["step"]:
         return step(args_list[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--avg-degree", type=float, default=20)
-    parser.add_argument("--supernodes", type=int, default=2)
-    parser.add_argument("--supernode-degree", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
+    add_graph_options(parser, DEFAULT_GRAPH)
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--skip-networkx", action="store_true")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(args_list)
-    cfg = GeneratorConfig(
-        users=args.users,
-        avg_degree=args.avg_degree,
-        supernodes=args.supernodes,
-        supernode_degree=args.supernode_degree,
-        seed=args.seed,
-    )
+    cfg = graph_config(args)
     _, settings = generated_graph(cfg, heap="2g", pagecache="2g")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-analytics-") as scratch:

@@ -32,7 +32,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ from bench.toolkit.instances import bench_ports, own_neo4j
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import command_line, record
 from bench.toolkit.stats import percentile
+from bench.toolkit.wrk import wrk
 from service.config import RedisServerSettings
 from service.domain import auth
 from service.graph import cypher, db
@@ -57,41 +57,10 @@ SECRET = "c" * 32
 CACHED, UNCACHED, BARE = "cached", "uncached", "bare Falcon, pre-encoded page"
 PEER = "PostgreSQL peer"
 WARM_PAGES = 12_000  # issue 18: ~12,000 pages per side before measuring
-WRK_LUA = """
-local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local headers = {["Accept"] = "application/json"}
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)], headers)
-end
-"""
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def wrk(base: str, paths_file: Path, connections: int, seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from wrk over random lines of `paths_file`."""
-    script = OUT / "paths.lua"
-    script.write_text(WRK_LUA)
-    out = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-        + ["-s", str(script), base],
-        env=dict(os.environ, WRK_PATHS=str(paths_file)),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
-        log(f"wrk: non-2xx responses: {out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return rps, ms("50%"), ms("99%")
 
 
 def cpu_seconds(pids: list[int]) -> float:

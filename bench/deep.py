@@ -13,9 +13,7 @@ and main's code (the baseline tree, `git archive main`), in rotating order.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import subprocess
 import sys
 import tarfile
@@ -30,6 +28,7 @@ from bench.toolkit.harness import rotated, run
 from bench.toolkit.launcher import APP, Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
+from bench.toolkit.wrk import wrk
 from service.config import Settings
 from service.domain.connections import ConnectionsService, Viewer
 from service.domain.lifecycle import Action
@@ -239,48 +238,6 @@ def write_latencies(
         values.sort()
         result[label] = (percentile(values, 0.5), percentile(values, 0.99))
     return result
-
-
-WRK_LUA = """
-local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local headers = {["Accept"] = "application/json"}
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)], headers)
-end
-"""
-
-
-def wrk(base: str, paths_file: Path, connections: int, seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from wrk."""
-    script = OUT / "paths.lua"
-    script.write_text(WRK_LUA)
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{min(2, connections)}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            base,
-        ],
-        env=dict(os.environ, WRK_PATHS=str(paths_file)),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        log(f"wrk: {non2xx.group(1)} non-2xx responses")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, ms("50%"), ms("99%")
 
 
 def baseline_tree(ref: str) -> Path:

@@ -21,7 +21,7 @@ import sys
 import time
 
 from bench.common import quiet_gunicorn
-from bench.toolkit.graphs import generated_graph
+from bench.toolkit.graphs import add_graph_options, generated_graph, graph_config
 from bench.toolkit.harness import rotated
 from bench.toolkit.launcher import APP
 from bench.toolkit.results import command_line, record
@@ -30,6 +30,9 @@ from service.config import Settings
 from service.graph import cypher, db
 from service.ingest.generate import GeneratorConfig, supernode_ids
 
+DEFAULT_GRAPH = GeneratorConfig(
+    users=200_000, avg_degree=10, supernodes=1, supernode_degree=100_000
+)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SECRET = "bench-pages-secret-0123456789abcdef"
 # Collects the page's long tasks from its first script on.
@@ -132,20 +135,11 @@ def table(users: dict[str, tuple[int, int, str]], timings: dict[str, list[dict]]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200_000)
-    parser.add_argument("--avg-degree", type=float, default=10)
-    parser.add_argument("--supernodes", type=int, default=1)
-    parser.add_argument("--supernode-degree", type=int, default=100_000)
+    add_graph_options(parser, DEFAULT_GRAPH)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
-    cfg = GeneratorConfig(
-        users=args.users,
-        avg_degree=args.avg_degree,
-        supernodes=args.supernodes,
-        supernode_degree=args.supernode_degree,
-        seed=1,
-    )
+    cfg = graph_config(args)
     _, settings = generated_graph(cfg, heap="1g", pagecache="1g")
     users = pick_users(settings, cfg)
     log(f"users: {users}")

@@ -25,12 +25,13 @@ from falcon import testing
 from neo4j import READ_ACCESS, Query
 
 from bench import postgres
-from bench.deep import GRAPH, OUT, ensure_graph, log, pick_users, serve, wrk
+from bench.deep import GRAPH, OUT, ensure_graph, log, pick_users, serve
 from bench.toolkit import ROOT
 from bench.toolkit.harness import rotated, run
 from bench.toolkit.launcher import Gunicorn
 from bench.toolkit.results import record
 from bench.toolkit.stats import percentile
+from bench.toolkit.wrk import wrk
 from service.api.app import create_app
 from service.graph import cypher, db
 from service.graph.connections import ConnectionPages

@@ -74,6 +74,15 @@ def without_rate_limits(settings: Settings) -> Settings:
     return dataclasses.replace(settings, rate_limits_enabled=False)
 
 
+def point_the_cli_at(monkeypatch, settings: Settings) -> dict:
+    """The environment a `connections` command run by a test (or a job it starts) sees: the
+    session's Neo4j; returned as a dict for a child process."""
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
+    monkeypatch.setenv("NEO4J_DATABASE", settings.neo4j_database)
+    return dict(os.environ)
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings():
     """Settings pointing at a real, running Neo4j for the whole session."""

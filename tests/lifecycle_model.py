@@ -27,6 +27,13 @@ class Step:
     event: tuple[str, int, int] | None  # (type, from, to)
 
 
+def path(action: str, other: int) -> str:
+    """The endpoint the actor POSTs `action` on the pair with `other` to."""
+    if action == "mark_seen":
+        return f"/api/v2/user/{other}/connection_requests/mark_seen/"
+    return f"/api/v2/user/{other}/connection/{action}/"
+
+
 def status(state, viewer: int, other: int) -> str | None:
     """connection_status of `other` as `viewer` sees it."""
     if state == CONNECTED:

@@ -9,11 +9,13 @@ generator's version and the config; a stale or partial build is wiped and rebuil
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import fields
 
 from bench.toolkit import ROOT
 from bench.toolkit.instances import bench_ports, generate_command, instance_env, own_neo4j
@@ -31,13 +33,38 @@ REFERENCE_1M = GeneratorConfig(
 )
 
 
+# The knobs a benchmark's command line may turn, as `--users`, `--avg-degree`, ...
+GRAPH_OPTIONS = (
+    ("users", int),
+    ("avg_degree", float),
+    ("supernodes", int),
+    ("supernode_degree", int),
+    ("seed", int),
+)
+
+
+def add_graph_options(parser: argparse.ArgumentParser, default: GeneratorConfig) -> None:
+    """The generated graph's knobs as options of `parser`, each defaulting to `default`'s."""
+    for field, kind in GRAPH_OPTIONS:
+        option = "--" + field.replace("_", "-")
+        parser.add_argument(option, type=kind, default=getattr(default, field))
+
+
+def graph_config(args: argparse.Namespace) -> GeneratorConfig:
+    """The graph that options added by `add_graph_options` describe."""
+    return GeneratorConfig(**{field: getattr(args, field) for field, _ in GRAPH_OPTIONS})
+
+
 def instance_name(cfg: GeneratorConfig) -> str:
     degree = f"{cfg.avg_degree:g}".replace(".", "_")
     return f"graph-{cfg.users}-{degree}-{cfg.supernodes}x{cfg.supernode_degree}-s{cfg.seed}"
 
 
 def stamp_of(cfg: GeneratorConfig) -> str:
-    return f"{GENERATOR_VERSION}; {cfg}"
+    # Canonical numbers: `--avg-degree 21` parses as 21.0, the reference config says 21, and
+    # a stamp that told them apart would wipe and rebuild a 7-minute graph for nothing.
+    knobs = ", ".join(f"{f.name}={float(getattr(cfg, f.name))!r}" for f in fields(cfg))
+    return f"{GENERATOR_VERSION}; {knobs}"
 
 
 def generated_graph(

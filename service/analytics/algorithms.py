@@ -79,16 +79,17 @@ def pagerank(loaded: LoadedGraph, options: Options) -> AlgorithmResult:
     return AlgorithmResult("pagerank", "pagerank", values, {"damping": options.damping})
 
 
-def components(loaded: LoadedGraph, options: Options) -> AlgorithmResult:
-    clusters = loaded.graph.connected_components()
-    values = _smallest_member(loaded.ids, clusters.membership)
+def _grouped(loaded: LoadedGraph, clusters, counted: str) -> tuple[np.ndarray, dict]:
+    """Each user's group by its smallest member, and how many groups (as `counted`) and the
+    largest's size."""
     sizes = clusters.sizes()
-    return AlgorithmResult(
-        "components",
-        "component",
-        values,
-        {"components": len(sizes), "largest": max(sizes, default=0)},
-    )
+    values = _smallest_member(loaded.ids, clusters.membership)
+    return values, {counted: len(sizes), "largest": max(sizes, default=0)}
+
+
+def components(loaded: LoadedGraph, options: Options) -> AlgorithmResult:
+    values, stats = _grouped(loaded, loaded.graph.connected_components(), "components")
+    return AlgorithmResult("components", "component", values, stats)
 
 
 def communities(loaded: LoadedGraph, options: Options) -> AlgorithmResult:
@@ -97,19 +98,10 @@ def communities(loaded: LoadedGraph, options: Options) -> AlgorithmResult:
     clusters = loaded.graph.community_leiden(
         objective_function="modularity", n_iterations=LEIDEN_ITERATIONS
     )
-    values = _smallest_member(loaded.ids, clusters.membership)
-    sizes = clusters.sizes()
-    return AlgorithmResult(
-        "communities",
-        "community",
-        values,
-        {
-            "modularity": loaded.graph.modularity(clusters.membership),
-            "communities": len(sizes),
-            "largest": max(sizes, default=0),
-            "seed": options.seed,
-        },
-    )
+    values, stats = _grouped(loaded, clusters, "communities")
+    modularity = loaded.graph.modularity(clusters.membership)
+    stats = {"modularity": modularity, **stats, "seed": options.seed}
+    return AlgorithmResult("communities", "community", values, stats)
 
 
 def kcore(loaded: LoadedGraph, options: Options) -> AlgorithmResult:

@@ -59,10 +59,6 @@ class _TableWriter:
             self._writer.write_batch(batch)
             self.rows += batch.num_rows
 
-    def write_rows(self, rows: list[list]) -> None:
-        names = self.schema.names
-        self.write_columns({name: [row[i] for row in rows] for i, name in enumerate(names)})
-
     def close(self) -> None:
         self._writer.close()
 
@@ -94,16 +90,15 @@ def _user_columns(rows: list[dict]) -> dict[str, list]:
     return columns
 
 
-def _rows(tx: ManagedTransaction, name: str, low: int, high: int) -> list[list]:
+def _columns(tx: ManagedTransaction, name: str, low: int, high: int) -> dict[str, list]:
+    """One page's table as the query returns it: parallel columns (timestamps as epoch
+    microseconds, which Arrow takes as they are: no Python datetime per row)."""
     record = tx.run(cypher.query(name), low=low, high=high).single()
-    return record["rows"] if record else []
-
-
-def _timestamps(rows: list[list], *positions: int) -> list[list]:
-    for row in rows:
-        for i in positions:
-            row[i] = _utc(row[i])
-    return rows
+    assert record is not None  # collect() always answers one row
+    columns = record.data()
+    if "rejected" in columns:  # wrapped in one-item lists so that nulls survive collect()
+        columns["rejected"] = [value for (value,) in columns["rejected"]]
+    return columns
 
 
 class Exporter:
@@ -180,10 +175,9 @@ class Exporter:
             for rows in _pages(tx, self.page):
                 low, high = rows[0]["id"], rows[-1]["id"]
                 writers["users"].write_columns(_user_columns(rows))
-                connections = _rows(tx, "analytics/support/export_connections", low, high)
-                writers["connections"].write_rows(_timestamps(connections, 2))
-                requests = _rows(tx, "analytics/support/export_requests", low, high)
-                writers["requests"].write_rows(_timestamps(requests, 2, 3))
+                for table in ("connections", "requests"):
+                    query = f"analytics/support/export_{table}"
+                    writers[table].write_columns(_columns(tx, query, low, high))
                 bar.update(len(rows))
         finally:
             bar.close()
@@ -208,7 +202,7 @@ class Exporter:
             )
         bar = self._bar(position["users"])
         path = out / "graph.graphml"
-        edges: list[list] = []
+        edges: list[tuple[int, int, int]] = []
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(
                 '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -226,7 +220,10 @@ class Exporter:
                         f"{'true' if row['is_staff'] else 'false'}</data></node>\n"
                     )
                 low, high = rows[0]["id"], rows[-1]["id"]
-                edges.extend(_rows(tx, "analytics/support/export_connections", low, high))
+                page = _columns(tx, "analytics/support/export_connections", low, high)
+                edges.extend(
+                    zip(page["user_id"], page["other_id"], page["created_at"], strict=True)
+                )
                 bar.update(len(rows))
             # GraphML wants every node before the edges that name it (bounded by the cap above).
             for a, b, created in edges:

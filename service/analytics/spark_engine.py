@@ -141,6 +141,28 @@ def _modularity(edges, labels, degrees_total: int) -> float:
     return inside - spread
 
 
+def _collected(values) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, values) of a Spark DataFrame {id, value}, in id order."""
+    # Out through Parquet, not collect(): a million rows through the driver's Python is slow.
+    scratch = Path(tempfile.mkdtemp(prefix="connections-spark-"))
+    try:
+        values.orderBy("id").write.mode("overwrite").parquet(str(scratch / "values"))
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(scratch / "values").sort_by("id")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return table.column("id").to_numpy(), table.column("value").to_numpy()
+
+
+def _named_by_smallest_member(ids: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Labels renamed after each group's smallest member, as the in-memory engine names them."""
+    _, groups = np.unique(labels, return_inverse=True)
+    smallest = np.full(groups.max(initial=0) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(smallest, groups, ids)
+    return smallest[groups]
+
+
 def run(
     algorithm: str,
     folder: Path,
@@ -181,23 +203,9 @@ def run(
         summary["method"] = "label propagation"
     else:
         raise AnalyticsError(f"--engine spark does not run {algorithm}")
-    # Out through Parquet, not collect(): a million rows through the driver's Python is slow.
-    scratch = Path(tempfile.mkdtemp(prefix="connections-spark-"))
-    try:
-        values.orderBy("id").write.mode("overwrite").parquet(str(scratch / "values"))
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(scratch / "values").sort_by("id")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    ids = table.column("id").to_numpy()
-    result_values = table.column("value").to_numpy()
+    ids, result_values = _collected(values)
     if algorithm == "communities":
-        # Labels named by the community's smallest member, as the in-memory engine names them.
-        _, groups = np.unique(result_values, return_inverse=True)
-        smallest = np.full(groups.max(initial=0) + 1, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(smallest, groups, ids)
-        result_values = smallest[groups]
+        result_values = _named_by_smallest_member(ids, result_values)
         summary["communities"] = len(np.unique(result_values))
     if algorithm == "components":
         summary["components"] = len(np.unique(result_values))

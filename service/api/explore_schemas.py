@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from service.api.schemas import ConnectionsQuerySchema, PageEnvelopeSchema, QueryInteger
+from service.api.schemas import (
+    ConnectionsQuerySchema,
+    PageEnvelopeSchema,
+    QueryInteger,
+    ranged_query_integer,
+)
 from service.domain.schemas import MAX_INT64
 
 # The explorer's endpoints (/api/v2/explore/, docs/pages.md): their caps are stated here.
@@ -13,16 +18,13 @@ EXPLORE_MAX_SUGGESTIONS = 50
 
 
 def _user_id_param(description: str, **kwargs) -> QueryInteger:
-    return QueryInteger(
+    return ranged_query_integer(
+        1,
+        MAX_INT64,
+        description,
+        f"Must be a user id (1 to {MAX_INT64}).",
         required=True,
-        validate=validate.Range(
-            min=1, max=MAX_INT64, error=f"Must be a user id (1 to {MAX_INT64})."
-        ),
-        error_messages={
-            "invalid": f"Must be a user id (1 to {MAX_INT64}).",
-            "required": "A user id is required.",
-        },
-        metadata={"description": description},
+        error_messages={"required": "A user id is required."},
         **kwargs,
     )
 
@@ -33,19 +35,18 @@ class ExploreNetworkQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    hops = QueryInteger(
+    hops = ranged_query_integer(
+        1,
+        2,
+        "1: the user and their connections; 2: and theirs, capped.",
+        "Must be 1 or 2.",
         load_default=1,
-        validate=validate.Range(min=1, max=2, error="Must be 1 or 2."),
-        error_messages={"invalid": "Must be 1 or 2."},
-        metadata={"description": "1: the user and their connections; 2: and theirs, capped."},
     )
-    limit = QueryInteger(
+    limit = ranged_query_integer(
+        1,
+        EXPLORE_MAX_FIRST,
+        "How many of the user's connections to draw, newest first.",
         load_default=50,
-        validate=validate.Range(
-            min=1, max=EXPLORE_MAX_FIRST, error=f"Must be an integer from 1 to {EXPLORE_MAX_FIRST}."
-        ),
-        error_messages={"invalid": f"Must be an integer from 1 to {EXPLORE_MAX_FIRST}."},
-        metadata={"description": "How many of the user's connections to draw, newest first."},
     )
 
 
@@ -83,20 +84,13 @@ class ExploreSuggestionsQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    limit = QueryInteger(
-        load_default=10,
-        validate=validate.Range(
-            min=1,
-            max=EXPLORE_MAX_SUGGESTIONS,
-            error=f"Must be an integer from 1 to {EXPLORE_MAX_SUGGESTIONS}.",
-        ),
-        error_messages={"invalid": f"Must be an integer from 1 to {EXPLORE_MAX_SUGGESTIONS}."},
-        metadata={"description": "How many suggestions, best first."},
+    limit = ranged_query_integer(
+        1, EXPLORE_MAX_SUGGESTIONS, "How many suggestions, best first.", load_default=10
     )
 
 
-class ExploreUserSchema(Schema):
-    """A user as the explorer draws it: public fields, the counter, the analytics' properties."""
+class _ExplorePublicUserSchema(Schema):
+    """The fields of a user every explorer answer may show, first (never an email)."""
 
     class Meta:
         ordered = True
@@ -105,6 +99,11 @@ class ExploreUserSchema(Schema):
     username = fields.String(required=True, allow_none=True)
     real_name = fields.String(allow_none=True)
     avatar = fields.String(allow_none=True)
+
+
+class ExploreUserSchema(_ExplorePublicUserSchema):
+    """A user as the explorer draws it: public fields, the counter, the analytics' properties."""
+
     status = fields.String(allow_none=True)
     connections_counter = fields.Integer(required=True)
     pagerank = fields.Float(
@@ -156,16 +155,9 @@ class ExplorePathSchema(Schema):
     length = fields.Integer(required=True, allow_none=True)
 
 
-class ExploreSuggestionSchema(Schema):
+class ExploreSuggestionSchema(_ExplorePublicUserSchema):
     """A suggested user with the number of connections shared with the viewer."""
 
-    class Meta:
-        ordered = True
-
-    id = fields.Integer(required=True)
-    username = fields.String(required=True, allow_none=True)
-    real_name = fields.String(allow_none=True)
-    avatar = fields.String(allow_none=True)
     connections_counter = fields.Integer(allow_none=True)
     mutual = fields.Integer(required=True)
 

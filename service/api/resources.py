@@ -137,22 +137,19 @@ class ConnectionStatusResource:
 
     @requires(Access.SIGNED_IN)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        status = self.service.connection_status(req.context.viewer, user_id)
-        resp.media = {"connection_status": status}
+        resp.media = self.answer(self.service.connection_status(req.context.viewer, user_id))
+
+    @staticmethod
+    def answer(status: str | None) -> dict:
+        return {"connection_status": status}
 
 
-class IsConnectionResource:
+class IsConnectionResource(ConnectionStatusResource):
     """`GET /api/v2/user/{id}/is_connection/`: whether the user is connected with me."""
 
-    varies_by_viewer = True  # connection_status and private fields (ETagMiddleware)
-
-    def __init__(self, service: ConnectionsService):
-        self.service = service
-
-    @requires(Access.SIGNED_IN)
-    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        status = self.service.connection_status(req.context.viewer, user_id)
-        resp.media = {"is_connection": status == "connected"}
+    @staticmethod
+    def answer(status: str | None) -> dict:
+        return {"is_connection": status == "connected"}
 
 
 class ConnectionStatusesResource:

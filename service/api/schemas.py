@@ -36,27 +36,36 @@ class QueryInteger(fields.Integer):
         return int(value)
 
 
+def ranged_query_integer(
+    low: int, high: int | None, description: str, message: str = "", **kwargs
+) -> QueryInteger:
+    """A QueryInteger from `low` to `high` (None: no cap) whose one message a 400 gives for a
+    value out of range and for one that is not an integer."""
+    message = message or f"Must be an integer from {low} to {high}."
+    error_messages = {"invalid": message, **kwargs.pop("error_messages", {})}
+    return QueryInteger(
+        validate=validate.Range(min=low, max=high, error=message),
+        error_messages=error_messages,
+        metadata={"description": description},
+        **kwargs,
+    )
+
+
 class ConnectionsQuerySchema(Schema):
     """`limit`/`offset` of the connections list; `limit` above the maximum is capped."""
 
     class Meta:
         unknown = EXCLUDE
 
-    limit = QueryInteger(
-        validate=validate.Range(min=1, error="Must be a positive integer (1 or more)."),
-        error_messages={"invalid": "Must be a positive integer (1 or more)."},
-        metadata={
-            "description": "Number of results to return per page. Default 20; values "
-            "above the maximum (default 100) are capped to it."
-        },
+    limit = ranged_query_integer(
+        1,
+        None,
+        "Number of results to return per page. Default 20; values above the maximum (default "
+        "100) are capped to it.",
+        "Must be a positive integer (1 or more).",
     )
-    offset = QueryInteger(
-        load_default=0,
-        validate=validate.Range(
-            min=0, max=MAX_INT64, error=f"Must be an integer from 0 to {MAX_INT64}."
-        ),
-        error_messages={"invalid": f"Must be an integer from 0 to {MAX_INT64}."},
-        metadata={"description": "The initial index from which to return the results."},
+    offset = ranged_query_integer(
+        0, MAX_INT64, "The initial index from which to return the results.", load_default=0
     )
 
     def __init__(self, *, default_limit: int = 20, max_limit: int = 100, **kwargs):

@@ -7,31 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from service.cli.common import CommandError, positive_int
+from service.cli.common import CommandError, non_negative_int, number, positive_int
 from service.config import Settings
 
 ALGORITHMS = ("pagerank", "components", "communities", "kcore", "betweenness", "clustering")
 SPARK_ALGORITHMS = ("pagerank", "components", "communities")
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def damping(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
+damping = number(float, lambda value: 0 < value < 1, "between 0 and 1")
 
 
 def register(commands) -> None:
@@ -91,73 +74,91 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from service.analytics import algorithms, results
+    from service.analytics import algorithms
     from service.analytics.catalogue import AnalyticsError
     from service.analytics.snapshot import ExportError
 
-    if args.engine == "spark":
-        if args.algorithm not in SPARK_ALGORITHMS:
-            raise CommandError(
-                f"--engine spark runs {', '.join(SPARK_ALGORITHMS)}, not {args.algorithm}"
-            )
-        if args.source is None:
-            raise CommandError("--engine spark reads a Parquet export: give --from DIR")
-        if args.write:
-            raise CommandError("--write works with --engine memory only")
+    _check_engine(args)
     settings = Settings.from_env()
     try:
         started = time.monotonic()
-        if args.engine == "spark":
-            from service.analytics import spark_engine
-
-            ids, users, connections, result = spark_engine.run(
-                args.algorithm,
-                args.source,
-                master=args.master,
-                damping=args.damping,
-                iterations=args.iterations,
-                seed=args.seed,
-            )
-        else:
-            loaded = _load(args, settings)
-            options = algorithms.Options(damping=args.damping, samples=args.samples, seed=args.seed)
-            result = algorithms.run(args.algorithm, loaded, options)
-            ids, users, connections = loaded.ids, loaded.users, loaded.connections
-        print(
-            results.describe_summary(users, connections, result, time.monotonic() - started),
-            file=sys.stderr,
-        )
-        from service.analytics import output
-
-        print(output.format_rows(results.top_rows(ids, result, args.top), args.format), end="")
-        if args.out:
-            results.write_file(ids, result, args.out)
-            print(f"connections: wrote {args.out}", file=sys.stderr)
-        if args.plot:
-            from service.analytics.plots import plot_result
-
-            plot_result(result, args.plot)
-            print(f"connections: wrote {args.plot}", file=sys.stderr)
+        ids, users, connections, result = _compute(args, settings)
+        _report(args, ids, users, connections, result, time.monotonic() - started)
         if args.write:
-            from service.analytics.write_back import write_values
-            from service.graph import db
-
-            with db.create_driver(settings) as driver:
-                written = write_values(
-                    driver,
-                    settings.neo4j_database,
-                    ids,
-                    result,
-                    batch=args.write_batch,
-                    progress=not args.no_progress,
-                )
-            prop = algorithms.PROPERTIES[args.algorithm]
-            print(f"connections: stored {prop} on {written} users", file=sys.stderr)
+            _write(args, settings, ids, result)
     except (AnalyticsError, ExportError, algorithms.AlgorithmError) as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:  # an unreadable export, a file that cannot be written
         raise CommandError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
     return 0
+
+
+def _check_engine(args: argparse.Namespace) -> None:
+    if args.engine != "spark":
+        return
+    if args.algorithm not in SPARK_ALGORITHMS:
+        raise CommandError(
+            f"--engine spark runs {', '.join(SPARK_ALGORITHMS)}, not {args.algorithm}"
+        )
+    if args.source is None:
+        raise CommandError("--engine spark reads a Parquet export: give --from DIR")
+    if args.write:
+        raise CommandError("--write works with --engine memory only")
+
+
+def _compute(args: argparse.Namespace, settings: Settings):
+    """`(ids, users, connections, result)` of the algorithm on the engine asked for."""
+    if args.engine == "spark":
+        from service.analytics import spark_engine
+
+        return spark_engine.run(
+            args.algorithm,
+            args.source,
+            master=args.master,
+            damping=args.damping,
+            iterations=args.iterations,
+            seed=args.seed,
+        )
+    from service.analytics import algorithms
+
+    loaded = _load(args, settings)
+    options = algorithms.Options(damping=args.damping, samples=args.samples, seed=args.seed)
+    result = algorithms.run(args.algorithm, loaded, options)
+    return loaded.ids, loaded.users, loaded.connections, result
+
+
+def _report(args: argparse.Namespace, ids, users: int, connections: int, result, seconds: float):
+    """The summary on stderr, the top rows on stdout, and the --out and --plot files."""
+    from service.analytics import output, results
+
+    print(results.describe_summary(users, connections, result, seconds), file=sys.stderr)
+    print(output.format_rows(results.top_rows(ids, result, args.top), args.format), end="")
+    if args.out:
+        results.write_file(ids, result, args.out)
+        print(f"connections: wrote {args.out}", file=sys.stderr)
+    if args.plot:
+        from service.analytics.plots import plot_result
+
+        plot_result(result, args.plot)
+        print(f"connections: wrote {args.plot}", file=sys.stderr)
+
+
+def _write(args: argparse.Namespace, settings: Settings, ids, result) -> None:
+    from service.analytics import algorithms
+    from service.analytics.write_back import write_values
+    from service.graph import db
+
+    with db.create_driver(settings) as driver:
+        written = write_values(
+            driver,
+            settings.neo4j_database,
+            ids,
+            result,
+            batch=args.write_batch,
+            progress=not args.no_progress,
+        )
+    prop = algorithms.PROPERTIES[args.algorithm]
+    print(f"connections: stored {prop} on {written} users", file=sys.stderr)
 
 
 def _load(args: argparse.Namespace, settings: Settings):

@@ -4,37 +4,41 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+N = TypeVar("N", int, float)
 
 
 class CommandError(Exception):
     """A command failed in a way the user can fix; printed as one line, exit code 2."""
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+def number(
+    kind: Callable[[str], N], accepts: Callable[[N], bool], rule: str, noun: str = "a number"
+) -> Callable[[str], N]:
+    """An argparse type: a `kind` (int or float) that `accepts`; errors say `noun` and `rule`."""
 
-
-def positive(kind):
-    """An argparse type: a number of `kind` (int or float) > 0."""
-
-    def convert(raw: str):
+    def convert(text: str) -> N:
         try:
-            value = kind(raw)
+            value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, got {raw}")
+            raise argparse.ArgumentTypeError(f"not {noun}: {text!r}") from None
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"must be {rule}, got {text}")
         return value
 
     return convert
+
+
+def positive(kind: Callable[[str], N]) -> Callable[[str], N]:
+    """An argparse type: a number of `kind` (int or float) > 0."""
+    return number(kind, lambda value: value > 0, "> 0")
+
+
+positive_int = number(int, lambda value: value >= 1, ">= 1", "an integer")
+non_negative_int = number(int, lambda value: value >= 0, ">= 0", "an integer")
 
 
 def existing_file(text: str) -> Path:

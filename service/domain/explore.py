@@ -10,6 +10,7 @@ from __future__ import annotations
 from service.domain.connections import Access, ConnectionsService, Viewer
 from service.domain.ports import ExploreReads
 from service.domain.schemas import is_user_id
+from service.domain.users import search_key
 from service.graph.explore import NetworkBounds
 
 # The search reads at most this many matches of a prefix (count is at most one more).
@@ -50,10 +51,12 @@ class ExploreService:
     def search(
         self, text: str, viewer: Viewer | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
-        """`(count, users)`: the user whose id is `text`, then usernames starting with it."""
+        """`(count, users)`: the user whose id is `text`, then usernames starting with it
+        (whatever the case of either)."""
         digits = text.isascii() and text.isdigit() and len(text) <= 19
         user_id = int(text) if digits and is_user_id(int(text)) else None
-        return self.explore.search_users(text, user_id, offset, limit, MAX_SEARCH_MATCHES)
+        prefix = search_key(text)
+        return self.explore.search_users(prefix, user_id, offset, limit, MAX_SEARCH_MATCHES)
 
     def shortest_path(self, a: int, b: int, viewer: Viewer | None) -> dict:
         """`{path, length}`: the users along one shortest path (null beyond 6 hops)."""

@@ -52,9 +52,17 @@ class InvalidUser(ValueError):
         self.message = message
 
 
+def search_key(username: str) -> str:
+    """What the explorer's username search matches a prefix against: case does not matter
+    (stored as `username_key`, indexed; the search lowers its prefix the same way)."""
+    return username.lower()
+
+
 def user_properties(user: dict) -> dict:
     """A validated user (UserSchema.load output) as the stored node properties, minus the id."""
     props = {name: user.get(name) for name in USER_PROPERTIES}
+    username = props["username"]
+    props["username_key"] = None if username is None else search_key(username)
     props["tags_json"] = json.dumps(user.get("tags") or [], separators=(",", ":"))
     props["is_staff"] = bool(user.get("is_staff", False))
     return props
@@ -97,6 +105,8 @@ def event_user(raw) -> dict:
     row = stored_user(raw)
     full = row["props"]
     present = {name: full[name] for name in USER_PROPERTIES if name in raw}
+    if "username" in raw:
+        present["username_key"] = full["username_key"]
     if "tags" in raw:
         present["tags_json"] = full["tags_json"]
     if "is_staff" in raw:

@@ -14,6 +14,9 @@ from service.graph import cypher
 
 log = logging.getLogger(__name__)
 
+# Users per transaction when `db init` fills the search key of users stored before it existed.
+USERNAME_KEY_BATCH = 50_000
+
 
 def create_driver(settings: Settings) -> Driver:
     """One driver per process (per gunicorn worker, created after fork)."""
@@ -46,6 +49,11 @@ def init_schema(
     driver.execute_query(cypher.query("admin/await_indexes"), seconds=300, database_=database)
     # Imported requests get their Connection Request ids here (every import path runs this).
     driver.execute_query(cypher.query("lifecycle/assign_request_ids"), database_=database)
+    # Users stored before the search key existed get it, in batches (a 1M graph: ~20 batches).
+    while driver.execute_query(
+        cypher.query("admin/assign_username_keys"), batch=USERNAME_KEY_BATCH, database_=database
+    ).records[0]["assigned"]:
+        pass
     if created:
         checkpoint(driver, database, await_checkpoint)
     return applied

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # (Python int → long, bool → boolean, aware datetime → datetime, date → date).
 USER_COLUMNS = (
     ("username", "string"),
+    ("username_key", "string"),
     ("real_name", "string"),
     ("email", "string"),
     ("email_isvalid", "boolean"),

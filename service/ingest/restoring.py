@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
+from service.domain.users import search_key
 from service.graph import cypher, lifecycle
 
 _CANONICAL_INT = re.compile(r"-?(0|[1-9]\d*)")
@@ -42,6 +43,8 @@ def user_row(row: dict) -> dict:
     """An export's users row as the user upsert's {id, date_joined, props}."""
     props = {k: v for k, v in row.items() if k not in ("id", "date_joined")}
     props["ext_id"] = _ext_id(props.get("ext_id"))
+    username = props.get("username")
+    props["username_key"] = None if username is None else search_key(username)
     return {"id": row["id"], "date_joined": row["date_joined"], "props": props}
 
 

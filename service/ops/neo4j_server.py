@@ -13,6 +13,8 @@ import re
 import shlex
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from service.config import Neo4jServerSettings
 from service.graph import cypher
 from service.ops.neo4j_conf import conf_lines
 from service.ops.neo4j_install import Neo4jServerError, ensure_jars, find_java, pinned_version
-from service.ops.processes import ManagedProcess, log_tail, port_is_free, status_text
+from service.ops.processes import ManagedProcess, port_is_free, status_text
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +44,10 @@ class ServerStatus:
     console_log: Path
 
     def describe(self) -> str:
-        state = f"running (pid {self.pid})" if self.running else "stopped"
         return status_text(
+            "neo4j",
+            self.pid if self.running else None,
             [
-                ("neo4j", state),
                 ("version", f"Neo4j Community {self.version}"),
                 ("bolt", self.bolt_uri),
                 ("http", self.http_uri),
@@ -53,7 +55,7 @@ class ServerStatus:
                 ("data", self.data_dir),
                 ("log file", self.log_file),
                 ("console log", self.console_log),
-            ]
+            ],
         )
 
 
@@ -61,6 +63,10 @@ class LocalNeo4j(ManagedProcess[ServerStatus]):
     """One named local server instance: its jars, config, data, logs and process."""
 
     name = "Neo4j"
+    program = "Neo4j"
+    error = Neo4jServerError
+    ready_poll = 0.5
+    tail_lines = 8
     stop_timeout = 60.0
     stop_poll = 0.2
     kill_timeout = 30.0
@@ -177,7 +183,11 @@ class LocalNeo4j(ManagedProcess[ServerStatus]):
         self.set_initial_password(java)
         return self.server_command(java), self._neo4j_env()
 
-    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+    def address(self) -> str:
+        return self.settings.bolt_uri
+
+    @contextmanager
+    def probe(self) -> Iterator[Callable[[], bool]]:
         from neo4j import GraphDatabase
         from neo4j.exceptions import (
             AuthError,
@@ -187,12 +197,8 @@ class LocalNeo4j(ManagedProcess[ServerStatus]):
         )
 
         auth = ("neo4j", self.settings.resolve_password())
-        while True:
-            if process is not None and process.poll() is not None:
-                raise Neo4jServerError(
-                    f"Neo4j exited with code {process.returncode} during "
-                    f"start-up; log tail: {self.log_tail()}"
-                )
+
+        def answers() -> bool:
             try:
                 # An auto-commit query: execute_query would retry with back-off on its own.
                 with (
@@ -202,23 +208,16 @@ class LocalNeo4j(ManagedProcess[ServerStatus]):
                     driver.session() as session,
                 ):
                     session.run(cypher.query("admin/ping")).consume()
-                return
+                return True
             except AuthError:
                 raise Neo4jServerError(
                     f"Neo4j rejected the password for user neo4j: {self.settings.data_path} was "
                     f"initialised with another one (NEO4J_PASSWORD or {self.settings.password_file})"
                 ) from None
             except (ServiceUnavailable, DatabaseUnavailable, TransientError, OSError):
-                pass  # still starting
-            if time.monotonic() > deadline:
-                raise Neo4jServerError(
-                    f"Neo4j did not answer on {self.settings.bolt_uri} within "
-                    f"{self.settings.start_timeout:.0f}s; log tail: {self.log_tail()}"
-                )
-            time.sleep(0.5)
+                return False  # still starting
 
-    def log_tail(self, lines: int = 8) -> str:
-        return log_tail((self.log_file, self.console_log), lines)
+        yield answers
 
     def await_checkpoint(self, since: float | None = None, timeout: float | None = None) -> float:
         """Wait until a checkpoint that started at or after `since` (epoch seconds; default now)

@@ -8,7 +8,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -70,9 +71,11 @@ def log_tail(paths: Iterable[Path], lines: int) -> str:
     return "(no log written)"
 
 
-def status_text(rows: list[tuple[str, object]]) -> str:
-    """`connections neo4j|redis status`'s lines: labels in one column, then their values."""
-    return "\n".join(f"{label + ':':<12} {value}" for label, value in rows)
+def status_text(server: str, pid: int | None, rows: list[tuple[str, object]]) -> str:
+    """`connections neo4j|redis status`'s lines: whether `server` runs (`pid`), then `rows`;
+    labels in one column, then their values."""
+    state = f"running (pid {pid})" if pid is not None else "stopped"
+    return "\n".join(f"{label + ':':<12} {value}" for label, value in [(server, state), *rows])
 
 
 class ManagedProcess(Generic[StatusT]):
@@ -83,11 +86,16 @@ class ManagedProcess(Generic[StatusT]):
     says; start, stop, kill and the stale pid file's clean-up are the same for every server.
     """
 
-    name = "server"  # in log lines
+    name = "server"  # in log lines and errors
+    program = "server"  # how an exit during start-up names the process
+    error: type[Exception] = RuntimeError  # the one-line error an operator is shown
     home: Path
     pid_file: Path
+    log_file: Path
     console_log: Path
     start_timeout: float
+    ready_poll = 0.1
+    tail_lines = 5
     stop_timeout = 10.0
     stop_poll = 0.1
     kill_timeout = 10.0
@@ -101,12 +109,39 @@ class ManagedProcess(Generic[StatusT]):
         """Everything before the process starts; its command and environment (None: ours)."""
         raise NotImplementedError
 
-    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
-        """Return once the server answers; raise (with its log tail) past `deadline`."""
+    def probe(self) -> AbstractContextManager[Callable[[], bool]]:
+        """For one start: a check that is True once the server answers, False while it starts,
+        and raises `error` when it never will (a wrong password)."""
+        raise NotImplementedError
+
+    def address(self) -> str:
+        """Where the server answers, for the error when it does not."""
         raise NotImplementedError
 
     def status(self) -> StatusT:
         raise NotImplementedError
+
+    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+        """Return once the server answers; raise (with its log tail) past `deadline`, or as soon
+        as `process` (the one just started) has exited."""
+        with self.probe() as answers:
+            while True:
+                if process is not None and process.poll() is not None:
+                    raise self.error(
+                        f"{self.program} exited with code {process.returncode} during start-up; "
+                        f"log tail: {self.log_tail()}"
+                    )
+                if answers():
+                    return
+                if time.monotonic() > deadline:
+                    raise self.error(
+                        f"{self.name} did not answer on {self.address()} within "
+                        f"{self.start_timeout:.0f}s; log tail: {self.log_tail()}"
+                    )
+                time.sleep(self.ready_poll)
+
+    def log_tail(self, lines: int | None = None) -> str:
+        return log_tail((self.log_file, self.console_log), lines or self.tail_lines)
 
     def pid(self) -> int | None:
         """The server's pid when its process is alive, else None (a stale pid file is removed)."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import RedisServerSettings
-from service.ops.processes import ManagedProcess, log_tail, port_is_free, status_text
+from service.ops.processes import ManagedProcess, port_is_free, status_text
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +35,15 @@ class RedisStatus:
     maxmemory_policy: str
 
     def describe(self) -> str:
-        state = f"running (pid {self.pid})" if self.running else "stopped"
         return status_text(
+            "redis",
+            self.pid if self.running else None,
             [
-                ("redis", state),
                 ("address", f"redis://127.0.0.1:{self.port}/0 (password in {self.home}/password)"),
                 ("maxmemory", f"{self.maxmemory} ({self.maxmemory_policy})"),
                 ("home", self.home),
                 ("log file", self.log_file),
-            ]
+            ],
         )
 
 
@@ -51,6 +51,9 @@ class LocalRedis(ManagedProcess[RedisStatus]):
     """One named local Redis instance: its config, log and process."""
 
     name = "Redis"
+    program = "redis-server"
+    error = RedisServerError
+    ready_poll = 0.05
     stop_poll = 0.05
     kill_poll = 0.02
 
@@ -120,34 +123,26 @@ class LocalRedis(ManagedProcess[RedisStatus]):
         self.write_config()
         return [binary, str(self.conf_file)], None
 
-    def wait_until_ready(self, deadline: float, process: subprocess.Popen | None = None) -> None:
+    def address(self) -> str:
+        return f"127.0.0.1:{self.settings.port}"
+
+    @contextmanager
+    def probe(self) -> Iterator[Callable[[], bool]]:
         import redis
 
         client = redis.Redis.from_url(self.settings.url, socket_timeout=1, socket_connect_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.AuthenticationError:
+                raise RedisServerError(
+                    f"the Redis on port {self.settings.port} rejected this instance's password"
+                ) from None
+            except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+                return False  # still starting
+
         try:
-            while True:
-                if process is not None and process.poll() is not None:
-                    raise RedisServerError(
-                        f"redis-server exited with code {process.returncode} during start-up; "
-                        f"log tail: {self.log_tail()}"
-                    )
-                try:
-                    if client.ping():
-                        return
-                except redis.AuthenticationError:
-                    raise RedisServerError(
-                        f"the Redis on port {self.settings.port} rejected this instance's password"
-                    ) from None
-                except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
-                    pass  # still starting
-                if time.monotonic() > deadline:
-                    raise RedisServerError(
-                        f"Redis did not answer on 127.0.0.1:{self.settings.port} within "
-                        f"{self.settings.start_timeout:.0f}s; log tail: {self.log_tail()}"
-                    )
-                time.sleep(0.05)
+            yield answers
         finally:
             client.close()
-
-    def log_tail(self, lines: int = 5) -> str:
-        return log_tail((self.log_file, self.console_log), lines)

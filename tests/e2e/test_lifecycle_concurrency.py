@@ -36,12 +36,6 @@ WEIGHTS = {
 pytestmark = pytest.mark.e2e
 
 
-def path(action: str, other: int) -> str:
-    if action == "mark_seen":
-        return f"/api/v2/user/{other}/connection_requests/mark_seen/"
-    return f"/api/v2/user/{other}/connection/{action}/"
-
-
 def test_hammering_the_same_pairs_keeps_every_invariant(clean_db, neo4j_settings):
     database = neo4j_settings.neo4j_database
     create_users(clean_db, database, [user_props(i) for i in USERS])
@@ -59,7 +53,7 @@ def test_hammering_the_same_pairs_keeps_every_invariant(clean_db, neo4j_settings
         for _ in range(OPS_PER_THREAD):
             actor, other = rng.sample(USERS, 2)
             action = rng.choices(actions, weights)[0]
-            code, _, body = call(base + path(action, other), tokens[actor], method="POST")
+            code, _, body = call(base + model.path(action, other), tokens[actor], method="POST")
             with lock:
                 codes[code] += 1
                 if code not in (200, 204, 400, 503):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from service.domain.users import search_key
 from service.graph import cypher
 
 UTC = dt.UTC
@@ -41,6 +42,7 @@ def user_props(user_id: int, **overrides) -> dict:
         "is_staff": False,
     }
     props.update(overrides)
+    props.setdefault("username_key", search_key(props["username"]))
     return {k: v for k, v in props.items() if v is not None}
 
 

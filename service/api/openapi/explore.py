@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from apispec import APISpec
 
-from service.api.explore_schemas import (
-    ExploreMutualQuerySchema,
-    ExploreNetworkQuerySchema,
-    ExploreNetworkSchema,
-    ExplorePathQuerySchema,
-    ExplorePathSchema,
-    ExploreSearchQuerySchema,
-    ExploreSuggestionsQuerySchema,
-    ExploreSuggestionsSchema,
-    ExploreUsersPageSchema,
-)
+from service.api import explore
+from service.api import explore_schemas as schemas
 from service.api.openapi.parts import error_response, id_parameter, json_response
 
 
 def explore_paths(spec: APISpec, unavailable: dict, www_authenticate: dict) -> None:
     """The explorer's read-only endpoints (issue 21, docs/pages.md): bounded in cost."""
-    spec.components.schema("ExploreNetwork", schema=ExploreNetworkSchema)
-    spec.components.schema("ExploreUsersPage", schema=ExploreUsersPageSchema)
-    spec.components.schema("ExplorePath", schema=ExplorePathSchema)
-    spec.components.schema("ExploreSuggestions", schema=ExploreSuggestionsSchema)
+    spec.components.schema("ExploreNetwork", schema=schemas.ExploreNetworkSchema)
+    spec.components.schema("ExploreUsersPage", schema=schemas.ExploreUsersPageSchema)
+    spec.components.schema("ExplorePath", schema=schemas.ExplorePathSchema)
+    spec.components.schema("ExploreSuggestions", schema=schemas.ExploreSuggestionsSchema)
     invalid = error_response("A query parameter is invalid; `errors` names it.")
     unauthorized = error_response("Invalid token, or authentication required.", www_authenticate)
     forbidden = error_response("The community is in follow mode.")
@@ -34,7 +25,7 @@ def explore_paths(spec: APISpec, unavailable: dict, www_authenticate: dict) -> N
     )
     operations = [
         (
-            "/api/v2/explore/user/{id}/network/",
+            explore.NETWORK_PATH,
             "getExploreNetwork",
             "A User's Ego Network",
             "The user (hop 0), their `limit` newest connections (hop 1) and, with hops=2, up to "
@@ -42,48 +33,48 @@ def explore_paths(spec: APISpec, unavailable: dict, www_authenticate: dict) -> N
             "hop 2), with the connections among all of them, at most 5,000 (`truncated` says "
             "more were cut). `pagerank` and `community_id` are the analytics' properties, null "
             "until computed." + connection_rules,
-            [id_parameter(), {"in": "query", "schema": ExploreNetworkQuerySchema}],
+            [id_parameter(), {"in": "query", "schema": schemas.ExploreNetworkQuerySchema}],
             "ExploreNetwork",
             {"404": not_found},
         ),
         (
-            "/api/v2/explore/users/",
+            explore.SEARCH_PATH,
             "searchExploreUsers",
             "Find Users",
             "Active users: the one whose id is `q`, then those whose username starts with `q` "
             "(case-sensitive), by username then id; `count` is at most 1,001. Anonymous access "
             "is allowed unless content_availability is false. Never an email.",
-            [{"in": "query", "schema": ExploreSearchQuerySchema}],
+            [{"in": "query", "schema": schemas.ExploreSearchQuerySchema}],
             "ExploreUsersPage",
             {},
         ),
         (
-            "/api/v2/explore/path/",
+            explore.PATH_PATH,
             "getExploreShortestPath",
             "Shortest Path Between Two Users",
             "The users along one shortest path of connections from `from` to `to`; `path` and "
             "`length` are null when they are more than 6 hops apart." + connection_rules,
-            [{"in": "query", "schema": ExplorePathQuerySchema}],
+            [{"in": "query", "schema": schemas.ExplorePathQuerySchema}],
             "ExplorePath",
             {"404": not_found},
         ),
         (
-            "/api/v2/explore/mutual/",
+            explore.MUTUAL_PATH,
             "getExploreMutualConnections",
             "Mutual Connections of Two Users",
             "The users connected to both `a` and `b`, by id, paged." + connection_rules,
-            [{"in": "query", "schema": ExploreMutualQuerySchema}],
+            [{"in": "query", "schema": schemas.ExploreMutualQuerySchema}],
             "ExploreUsersPage",
             {"404": not_found},
         ),
         (
-            "/api/v2/explore/suggestions/",
+            explore.SUGGESTIONS_PATH,
             "getExploreSuggestions",
             "My Suggestions With Mutual Counts",
             "The first users the suggestion endpoint suggests to the requesting user, each with "
             "the number of connections shared with them. Requires authentication and friendship "
             "mode.",
-            [{"in": "query", "schema": ExploreSuggestionsQuerySchema}],
+            [{"in": "query", "schema": schemas.ExploreSuggestionsQuerySchema}],
             "ExploreSuggestions",
             {},
         ),

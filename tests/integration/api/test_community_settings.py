@@ -10,14 +10,13 @@ from falcon import testing
 
 from service.api.app import create_app
 from service.cli import main
+from tests.conftest import point_the_cli_at
 from tests.integration.seed import create_users, user_props
 
 
 @pytest.fixture
 def cli_env(monkeypatch, neo4j_settings, clean_db):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     monkeypatch.setenv("JWT_SECRET", "x" * 32)
     monkeypatch.delenv("FOLLOW_ENABLED", raising=False)
     monkeypatch.delenv("CONTENT_AVAILABILITY", raising=False)

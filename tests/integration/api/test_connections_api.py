@@ -16,9 +16,9 @@ from service.domain import auth
 from service.graph.connections import ConnectionPages
 from service.graph.layer import GraphLayer
 from service.graph.runner import Runner, Tuning
+from tests.integration.api.tokens import SECRET, bearer
 from tests.integration.seed import BASE, connect, create_users, reject, request, user_props
 
-SECRET = "integration-test-secret-0123456789abcdef"
 HOST = "http://falconframework.org"  # Falcon's TestClient default host
 PATH = "/api/v2/user/1/connections/"
 
@@ -38,20 +38,6 @@ def db(graph, neo4j_settings):
 @pytest.fixture
 def client(settings, graph):
     return testing.TestClient(create_app(settings, graph=graph))
-
-
-def bearer(user_id, **claims) -> dict:
-    now = int(time.time())
-    payload = {
-        "user_id": user_id,
-        "token_type": "access",
-        "jti": "j1",
-        "iat": now,
-        "exp": now + 600,
-        **claims,
-    }
-    payload = {k: v for k, v in payload.items() if v is not None}
-    return {"Authorization": "Bearer " + jwt.encode(payload, SECRET, algorithm="HS256")}
 
 
 def ids(body) -> list[int]:

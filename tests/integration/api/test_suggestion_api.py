@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
-import jwt
 import pytest
 from falcon import testing
 
 from service.api.app import create_app
 from service.graph.runner import Runner, Tuning
 from service.graph.suggestions import Suggestions
+from tests.integration.api.tokens import SECRET, bearer
 from tests.integration.seed import BASE, connect, create_users, request, user_props
 
-SECRET = "integration-test-secret-0123456789abcdef"
 HOST = "http://falconframework.org"  # Falcon's TestClient default host
 PATH = "/api/v2/suggestion/user/"
 
@@ -47,13 +45,18 @@ ACTIVE = list(range(1, 13)) + [30]
 INACTIVE = {20: "b", 21: "d"}
 
 
-def ranked_suggestions(user: int) -> list[int]:
-    """The ground truth, computed in Python from EDGES/REQUESTS/statuses."""
+def friends_and_pending() -> tuple[dict[int, set[int]], set[frozenset[int]]]:
+    """Each user's friends by EDGES, and the pending pairs of REQUESTS (the models' input)."""
     friends: dict[int, set[int]] = {}
     for a, b in EDGES:
         friends.setdefault(a, set()).add(b)
         friends.setdefault(b, set()).add(a)
-    pending = {frozenset(pair) for pair in REQUESTS}
+    return friends, {frozenset(pair) for pair in REQUESTS}
+
+
+def ranked_suggestions(user: int) -> list[int]:
+    """The ground truth, computed in Python from EDGES/REQUESTS/statuses."""
+    friends, pending = friends_and_pending()
     mine = friends.get(user, set())
     candidates = {s for f in mine for s in friends[f]} - mine - {user}
     candidates = {
@@ -84,18 +87,6 @@ def seeded(graph):
 @pytest.fixture
 def client(settings, seeded):
     return testing.TestClient(create_app(settings, graph=seeded))
-
-
-def bearer(user_id: int) -> dict:
-    now = int(time.time())
-    payload = {
-        "user_id": user_id,
-        "token_type": "access",
-        "jti": "j1",
-        "iat": now,
-        "exp": now + 600,
-    }
-    return {"Authorization": "Bearer " + jwt.encode(payload, SECRET, algorithm="HS256")}
 
 
 def ids(body) -> list[int]:
@@ -199,11 +190,7 @@ def bounded_suggestions(user: int, friend_cap: int, fanout: int, seeks: bool) ->
     seeks (a budget far above this graph's paths), a big friend's mutuals count exactly;
     without, through its sampled paths only.
     """
-    friends: dict[int, set[int]] = {}
-    for a, b in EDGES:
-        friends.setdefault(a, set()).add(b)
-        friends.setdefault(b, set()).add(a)
-    pending = {frozenset(pair) for pair in REQUESTS}
+    friends, pending = friends_and_pending()
     mine = friends.get(user, set())
     considered = sorted(mine)[:friend_cap]
     reached = {s for f in considered for s in sorted(friends[f])[:fanout]}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from service.domain.explore import ExploreService
+from service.graph import db
 from service.graph.errors import UserNotFound
 from service.graph.explore import NetworkBounds
 from tests.integration.explore.graph import INACTIVE, edges_among, neighbours, seed
@@ -68,6 +70,32 @@ def test_search_finds_the_id_first_then_usernames_by_prefix_paged(explore):
     assert count == 1 and rows[0]["username"] == "user7" and "email" not in rows[0]
     assert explore.search_users("user13", None, 0, 10, 1000) == (0, [])  # inactive
     assert explore.search_users("user", None, 0, 1, 3)[0] == 3  # at most max_matches
+
+
+def test_search_ignores_case_on_both_sides(explore, clean_db, neo4j_settings):
+    clean_db.execute_query(
+        "MATCH (u:User {id: 5}) SET u.username = 'Ada_Lovelace', u.username_key = 'ada_lovelace'",
+        database_=neo4j_settings.neo4j_database,
+    )
+    service_search = ExploreService(explore, None).search  # the domain lowers the prefix
+    for text in ("ada", "ADA_l", "Ada_Lovelace"):
+        count, rows = service_search(text, None, 0, 10)
+        assert (count, [r["username"] for r in rows]) == (1, ["Ada_Lovelace"]), text
+    assert service_search("adb", None, 0, 10) == (0, [])
+
+
+def test_db_init_gives_users_stored_before_the_key_existed_their_key(
+    explore, clean_db, neo4j_settings
+):
+    database = neo4j_settings.neo4j_database
+    clean_db.execute_query(
+        "MATCH (u:User) WHERE u.id IN [1, 2] SET u.username = 'MiXed' + u.id REMOVE u.username_key",
+        database_=database,
+    )
+    assert ExploreService(explore, None).search("mixed", None, 0, 10)[0] == 0
+    db.init_schema(clean_db, database)
+    count, rows = ExploreService(explore, None).search("mixed", None, 0, 10)
+    assert (count, [r["username"] for r in rows]) == (2, ["MiXed1", "MiXed2"])
 
 
 def test_shortest_path_and_none_beyond_reach(explore):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import select
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 from service.cli import main
 from service.domain.lifecycle import Action, apply_change
 from service.graph import lifecycle as lifecycle_tx
+from tests.conftest import point_the_cli_at
 from tests.integration.seed import create_users, user_props
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,10 +30,7 @@ def users(graph, neo4j_settings):
 
 @pytest.fixture
 def cli_env(monkeypatch, neo4j_settings):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
-    return dict(os.environ)
+    return point_the_cli_at(monkeypatch, neo4j_settings)
 
 
 class Boom(Exception):

@@ -50,6 +50,22 @@ def hold_a_transaction(runner: Runner) -> tuple[threading.Event, threading.Threa
     return release, thread, outcome
 
 
+def slow_warm_up(runner: Runner) -> tuple[threading.Event, threading.Event, list[str]]:
+    """Two warm-up calls: "slow" sets `started` and holds until `release`, then "after".
+    `ran` lists the calls that finished."""
+    started, release, ran = threading.Event(), threading.Event(), []
+
+    def slow():
+        started.set()
+        release.wait(10)
+        ran.append("slow")
+
+    runner.add_warm_up(
+        [WarmUpCall("slow", slow, hot=True), WarmUpCall("after", lambda: ran.append("after"))]
+    )
+    return started, release, ran
+
+
 def test_closing_without_waiting_breaks_the_transaction_in_flight(runner):
     # The race itself: what `close` did before it waited (and what it still does after `wait`).
     release, thread, outcome = hold_a_transaction(runner)
@@ -72,16 +88,7 @@ def test_close_lets_the_transaction_in_flight_finish_first(runner):
 def test_close_stops_the_probe_and_the_warm_up_threads(runner):
     breaker = CircuitBreaker(probe_interval=0.05, recover=runner.recover)
     runner.breaker = breaker
-    started, release, ran = threading.Event(), threading.Event(), []
-
-    def slow():
-        started.set()
-        release.wait(10)
-        ran.append("slow")
-
-    runner.add_warm_up(
-        [WarmUpCall("slow", slow, hot=True), WarmUpCall("after", lambda: ran.append("after"))]
-    )
+    started, release, ran = slow_warm_up(runner)
     breaker.record_failure(False, "connection reset")  # the probe pings, then warms up
     assert started.wait(10), "the warm-up never started"
     threading.Timer(0.3, release.set).start()
@@ -93,16 +100,7 @@ def test_close_stops_the_probe_and_the_warm_up_threads(runner):
 
 def test_close_waits_for_the_workers_first_warm_up(runner):
     # gunicorn's post_worker_init starts it; worker_exit's close must not leave it running.
-    started, release, ran = threading.Event(), threading.Event(), []
-
-    def slow():
-        started.set()
-        release.wait(10)
-        ran.append("slow")
-
-    runner.add_warm_up(
-        [WarmUpCall("slow", slow, hot=True), WarmUpCall("after", lambda: ran.append("after"))]
-    )
+    started, release, ran = slow_warm_up(runner)
     runner.start_warm_up()
     assert started.wait(10), "the warm-up never started"
     threading.Timer(0.3, release.set).start()

@@ -14,6 +14,7 @@ from service.domain.auth import decode_token
 from service.ingest.generate import GeneratorConfig, generate_pairs, write_import_files
 from service.ingest.importing import Importer, ImportInputError
 from service.ingest.loading import ensure_demo
+from tests.conftest import point_the_cli_at
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 SMALL = GeneratorConfig(
@@ -210,9 +211,7 @@ def test_requests_between_connected_users_are_refused_and_connections_supersede_
 
 @pytest.fixture
 def cli_env(monkeypatch, neo4j_settings, clean_db):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     monkeypatch.setenv("JWT_SECRET", "test-secret-for-the-demo-token-0123456789")
     return clean_db
 

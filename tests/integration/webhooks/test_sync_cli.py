@@ -5,13 +5,8 @@ from __future__ import annotations
 import json
 
 from service import cli
+from tests.conftest import point_the_cli_at
 from tests.integration.webhooks.test_inbound import T, received, stored, user
-
-
-def cli_env(monkeypatch, neo4j_settings):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
 
 
 def lines(*events) -> str:
@@ -21,7 +16,7 @@ def lines(*events) -> str:
 def test_sync_applies_each_event_once_and_reports(
     tmp_path, clean_db, neo4j_settings, monkeypatch, capsys
 ):
-    cli_env(monkeypatch, neo4j_settings)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     export = tmp_path / "events.jsonl"
     export.write_text(
         lines(
@@ -47,7 +42,7 @@ def test_sync_applies_each_event_once_and_reports(
 def test_a_bad_line_stops_the_replay_naming_it(
     tmp_path, clean_db, neo4j_settings, monkeypatch, capsys
 ):
-    cli_env(monkeypatch, neo4j_settings)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     export = tmp_path / "events.jsonl"
     export.write_text(
         lines({"event_id": 1, "type": "user.created", "created": T, "data": user(7)})
@@ -63,7 +58,7 @@ def test_a_bad_line_stops_the_replay_naming_it(
 
 
 def test_webhooks_add_list_remove_print_json(clean_db, neo4j_settings, monkeypatch, capsys):
-    cli_env(monkeypatch, neo4j_settings)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     assert (
         cli.main(
             [
@@ -100,7 +95,7 @@ def test_webhooks_add_list_remove_print_json(clean_db, neo4j_settings, monkeypat
 def test_webhooks_add_refuses_bad_urls_and_event_types(
     clean_db, neo4j_settings, monkeypatch, capsys
 ):
-    cli_env(monkeypatch, neo4j_settings)
+    point_the_cli_at(monkeypatch, neo4j_settings)
     assert cli.main(["webhooks", "add", "ftp://example.com/x", "--secret", "s"]) == 2
     assert "http:// or https://" in capsys.readouterr().err
     assert (

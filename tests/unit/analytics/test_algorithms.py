@@ -113,6 +113,21 @@ def test_communities_modularity_is_within_0_02_of_networkx_louvain(case):
     assert np.array_equal(again.values, result.values)
 
 
+def test_grouping_summaries_count_the_groups_and_the_largest(case):
+    graph, loaded = case
+    sizes = sorted(len(c) for c in nx.connected_components(graph))
+    components = algorithms.run("components", loaded).summary
+    assert list(components.items()) == [("components", len(sizes)), ("largest", sizes[-1])]
+    result = algorithms.run("communities", loaded, Options(seed=7))
+    members: dict[float, int] = {}
+    for community in result.values.tolist():
+        members[community] = members.get(community, 0) + 1
+    assert list(result.summary) == ["modularity", "communities", "largest", "seed"]
+    assert result.summary["communities"] == len(members)
+    assert result.summary["largest"] == max(members.values())
+    assert result.summary["seed"] == 7
+
+
 def test_bad_options_name_the_option():
     loaded = load(GRAPHS["karate"])
     with pytest.raises(AlgorithmError, match="--damping"):

@@ -10,7 +10,7 @@ import pytest
 from service.api.bodies import DEFAULT_MAX_BODY_BYTES, read_bounded
 from service.api.resources import ConnectionStatusesResource
 from service.api.webhooks import MAX_BODY_BYTES as WEBHOOK_CAP
-from tests.unit.api.test_connections_resource import bearer, make_client
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph
 
 STATUSES = "/api/v2/user/connection/statuses/"

@@ -5,26 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from falcon import testing
 
-from service.api.app import create_app
-from service.config import Settings
-from service.domain import auth
 from service.graph.errors import GraphUnavailable
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph
 
-SECRET = "unit-test-secret-0123456789abcdef0123"
 PATH = "/api/v2/user/1/connections/"
-
-
-def make_client(graph: FakeGraph | None = None, **overrides) -> testing.TestClient:
-    overrides.setdefault("allowed_hosts", (testing.helpers.DEFAULT_HOST,))
-    settings = Settings(jwt_secret=SECRET, settings_refresh_seconds=1e-9, **overrides)
-    return testing.TestClient(create_app(settings, graph=graph or FakeGraph()))
-
-
-def bearer(user_id: int) -> dict:
-    return {"Authorization": "Bearer " + auth.mint_token(user_id, SECRET, ttl_seconds=60)}
 
 
 def test_page_envelope_and_params_reach_the_graph():

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import falcon.testing
 
-from service.api.app import create_app
-from service.config import Settings
-from service.domain import auth
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph
-
-SECRET = "x" * 32
 
 
 def client(graph=None, **options) -> falcon.testing.TestClient:
-    settings = Settings(
-        jwt_secret=SECRET,
-        allowed_hosts=(falcon.testing.helpers.DEFAULT_HOST,),
-        settings_refresh_seconds=1e-9,
-    )
-    return falcon.testing.TestClient(create_app(settings, graph=graph or FakeGraph(**options)))
-
-
-def bearer(user_id: int) -> dict:
-    return {"Authorization": "Bearer " + auth.mint_token(user_id, SECRET, ttl_seconds=60)}
+    return make_client(graph or FakeGraph(**options))
 
 
 def test_a_get_carries_an_etag_and_a_matching_if_none_match_is_304():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from service.domain.explore import FANOUT, MAX_EDGES
+from service.domain.schemas import MAX_INT64
 from service.graph.explore import NetworkBounds
-from tests.unit.api.test_connections_resource import bearer, make_client
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph
 
 NETWORK = "/api/v2/explore/user/1/network/"
@@ -105,6 +106,27 @@ def test_bad_parameters_are_400_naming_them(url, param):
     resp = get(make_client(), url, headers=bearer(1))
     assert resp.status_code == 400, resp.text
     assert param in resp.json["errors"], resp.json
+
+
+@pytest.mark.parametrize(
+    "url,param,message",
+    [
+        (NETWORK + "?hops=3", "hops", "Must be 1 or 2."),
+        (NETWORK + "?limit=x", "limit", "Must be an integer from 1 to 200."),
+        (SUGGESTIONS + "?limit=51", "limit", "Must be an integer from 1 to 50."),
+        ("/api/v2/explore/path/?to=2", "from", "A user id is required."),
+        ("/api/v2/explore/path/?from=1&to=0", "to", f"Must be a user id (1 to {MAX_INT64})."),
+        ("/api/v2/explore/mutual/?a=1&b=x", "b", f"Must be a user id (1 to {MAX_INT64})."),
+        (
+            "/api/v2/explore/mutual/?a=1&b=2&offset=x",
+            "offset",
+            f"Must be an integer from 0 to {MAX_INT64}.",
+        ),
+    ],
+)
+def test_a_bad_parameter_says_its_range(url, param, message):
+    # One message for out-of-range and not-an-integer alike (api/schemas.ranged_query_integer).
+    assert get(make_client(), url, headers=bearer(1)).json["errors"] == {param: [message]}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.domain import auth
-from tests.unit.api.test_connections_resource import PATH, SECRET, bearer, make_client
+from tests.unit.api.client import SECRET, bearer, make_client
+from tests.unit.api.test_connections_resource import PATH
 from tests.unit.fakes import FakeGraph
 
 

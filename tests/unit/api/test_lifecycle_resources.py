@@ -5,29 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from falcon import testing
 
-from service.api.app import create_app
-from service.config import Settings
-from service.domain import auth
 from service.domain.lifecycle import Action, Outcome
+from tests.unit.api.client import bearer, make_client
 from tests.unit.fakes import FakeGraph, fake_user
 
-SECRET = "unit-test-secret-0123456789abcdef0123"
 ACTIONS = ("request", "accept", "reject", "cancel_reject", "cancel_request", "remove")
 WRITES = [f"/api/v2/user/2/connection/{a}/" for a in ACTIONS]
 WRITES += ["/api/v2/user/2/connection_requests/mark_seen/"]
 LISTS = ["/api/v2/user/connection/requests/", "/api/v2/user/connection/requests_sent/"]
-
-
-def make_client(graph: FakeGraph | None = None, **overrides) -> testing.TestClient:
-    overrides.setdefault("allowed_hosts", (testing.helpers.DEFAULT_HOST,))
-    settings = Settings(jwt_secret=SECRET, settings_refresh_seconds=1e-9, **overrides)
-    return testing.TestClient(create_app(settings, graph=graph or FakeGraph()))
-
-
-def bearer(user_id: int) -> dict:
-    return {"Authorization": "Bearer " + auth.mint_token(user_id, SECRET, ttl_seconds=60)}
 
 
 def writes(graph: FakeGraph) -> list[tuple]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from service.api.pages import PAGES, STATIC_DIR
-from tests.unit.api.test_connections_resource import make_client
+from tests.unit.api.client import make_client
 
 # The explorer's own HTML, JavaScript and CSS (the graph library excluded): the budget.
 EXPLORER_BUDGET = 100 * 1024

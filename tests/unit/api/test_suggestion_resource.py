@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from falcon import testing
 
-from service.api.app import create_app
-from service.config import Settings
 from service.domain import auth
 from service.graph.errors import GraphUnavailable
+from tests.unit.api import client
+from tests.unit.api.client import SECRET, bearer
 from tests.unit.fakes import FakeGraph
 
-SECRET = "unit-test-secret-0123456789abcdef0123"
 PATH = "/api/v2/suggestion/user/"
 HOST = "http://falconframework.org"
 
@@ -22,13 +21,7 @@ def make_graph(**overrides) -> FakeGraph:
 
 
 def make_client(graph: FakeGraph | None = None, **overrides) -> testing.TestClient:
-    overrides.setdefault("allowed_hosts", (testing.helpers.DEFAULT_HOST,))
-    settings = Settings(jwt_secret=SECRET, settings_refresh_seconds=1e-9, **overrides)
-    return testing.TestClient(create_app(settings, graph=graph or make_graph()))
-
-
-def bearer(user_id: int) -> dict:
-    return {"Authorization": "Bearer " + auth.mint_token(user_id, SECRET, ttl_seconds=60)}
+    return client.make_client(graph or make_graph(), **overrides)
 
 
 def test_page_of_suggestions_for_the_token_user():

@@ -37,3 +37,17 @@ def test_invalid_users_name_the_first_bad_field(raw, field):
     with pytest.raises(InvalidUser) as caught:
         stored_user(raw)
     assert caught.value.field == field
+
+
+def test_every_write_path_stores_the_lower_cased_search_key():
+    # The importer's and the webhook receiver's rows, and the bulk loader's CSV columns.
+    from service.domain.users import event_user
+    from service.ingest.bulk import USER_COLUMNS
+    from service.ingest.restoring import user_row
+
+    assert stored_user({"id": 1, "username": "Ann_B"})["props"]["username_key"] == "ann_b"
+    assert event_user({"id": 1, "username": "Ann_B"})["props"]["username_key"] == "ann_b"
+    restored = user_row({"id": 1, "username": "Ann_B", "date_joined": None, "ext_id": None})
+    assert restored["props"]["username_key"] == "ann_b"
+    stored = set(stored_user({"id": 1, "username": "a"})["props"]) | {"date_joined"}
+    assert stored == {name for name, _ in USER_COLUMNS}
