@@ -1,7 +1,7 @@
 """`make bench-cache`: the cache over HTTP against the uncached path and a bare-Falcon page.
 
 One run, one Neo4j graph (the 1M reference graph of bench.toolkit.graphs, built once and shared
-with the other benchmarks, or the generated graph the --graph-* options name; when
+with the other benchmarks, or the generated graph the --users etc. options name; when
 NEO4J_INSTANCE is set, that instance on BENCH_BOLT_PORT/BENCH_HTTP_PORT, which must hold the
 graph those options generate), one Redis of its own (`bench-cache` on BENCH_REDIS_PORT), three
 servers under the same gunicorn settings (2 workers, gthread): the app with the cache, the app
@@ -9,7 +9,7 @@ without (CACHE_ENABLED=false), and bench/bare_app.py returning a pre-encoded pag
 ceiling); and the PostgreSQL peer of bench/postgres.py loaded with the same graph (same
 generator options and seed; PEER_PG_PORT; `--skip-peer` leaves it out). Measured:
 
-- page 1 (limit 20) of 4,000 random active users after ~12,000 warm-up pages per side, in
+- page 1 (limit 20) of 4,000 (--sample) random active users after ~12,000 warm-up pages per side, in
   rotating rounds (median round): wrk at 2 and 8 connections, cache warm, and the peer at 2
   client processes (psycopg, no HTTP) over the same users;
 - one client: p50 of a hit, of a miss (the user invalidated before each read) and uncached;
@@ -19,14 +19,14 @@ generator options and seed; PEER_PG_PORT; `--skip-peer` leaves it out). Measured
 - Redis memory and keys; CPU ms per request of the API workers, Redis and Neo4j (capacity).
 
     .venv/bin/python -m bench.cache [--seconds 8] [--rounds 3] [--skip-peer] [--record]
-        [--graph-users 1000000 --avg-degree 21 --supernodes 5 --supernode-degree 100000 --seed 1]
+        [--sample 4000] [--users 1000000 --avg-degree 21 --supernodes 5 --supernode-degree 100000
+        --seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import http.client
 import json
 import os
@@ -39,7 +39,13 @@ from pathlib import Path
 from bench import postgres
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
-from bench.toolkit.graphs import REFERENCE_1M, generated_graph, stamp_of
+from bench.toolkit.graphs import (
+    REFERENCE_1M,
+    add_graph_options,
+    generated_graph,
+    graph_config,
+    stamp_of,
+)
 from bench.toolkit.harness import rotated, run
 from bench.toolkit.instances import bench_ports, own_neo4j
 from bench.toolkit.launcher import APP, Gunicorn
@@ -217,27 +223,15 @@ def writes_interleaved(settings, redis_url: str, users: list[int], rounds: int =
     return {k: round(statistics.median(v), 2) for k, v in times.items()}
 
 
-def graph_config(args) -> GeneratorConfig:
-    """The generator options of the graph measured (the 1M reference graph by default)."""
-    return dataclasses.replace(
-        REFERENCE_1M,
-        users=args.graph_users,
-        avg_degree=args.avg_degree,
-        supernodes=args.supernodes,
-        supernode_degree=args.supernode_degree,
-        seed=args.seed,
-    )
-
-
 def check_instance(home: Path, cfg: GeneratorConfig, total_users: int) -> None:
     """NEO4J_INSTANCE must hold `cfg`'s graph, or the peer would be loaded with another one."""
     stamp = home / "graph.stamp"
     if stamp.exists() and stamp.read_text() != stamp_of(cfg):
-        raise SystemExit(f"{home} holds {stamp.read_text()!r}, not {cfg}: pass its --graph-*")
+        raise SystemExit(f"{home} holds {stamp.read_text()!r}, not {cfg}: pass its options")
     if total_users != cfg.users:
         raise SystemExit(
-            f"NEO4J_INSTANCE holds {total_users:,} users, not --graph-users {cfg.users:,}: "
-            "pass the --graph-* options it was generated with, or --skip-peer"
+            f"NEO4J_INSTANCE holds {total_users:,} users, not --users {cfg.users:,}: "
+            "pass the options it was generated with, or --skip-peer"
         )
 
 
@@ -266,18 +260,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="rotating rounds of page 1")
-    parser.add_argument("--users", type=int, default=4000, help="sampled active users")
+    parser.add_argument("--sample", type=int, default=4000, help="sampled active users")
     parser.add_argument("--record", action="store_true")
     parser.add_argument(
         "--writes-only", action="store_true", help="only the interleaved write comparison"
     )
     parser.add_argument("--skip-peer", action="store_true", help="no PostgreSQL peer row")
-    graph = parser.add_argument_group("the generated graph (default: the 1M reference graph)")
-    graph.add_argument("--graph-users", type=int, default=REFERENCE_1M.users)
-    graph.add_argument("--avg-degree", type=float, default=REFERENCE_1M.avg_degree)
-    graph.add_argument("--supernodes", type=int, default=REFERENCE_1M.supernodes)
-    graph.add_argument("--supernode-degree", type=int, default=REFERENCE_1M.supernode_degree)
-    graph.add_argument("--seed", type=int, default=REFERENCE_1M.seed)
+    add_graph_options(parser, REFERENCE_1M)
     return parser.parse_args(argv)
 
 
@@ -298,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     redis_server.start()
     with db.create_driver(settings) as driver:
         records, _, _ = driver.execute_query(
-            cypher.query("loadtest/sample_users"), n=args.users, database_=settings.neo4j_database
+            cypher.query("loadtest/sample_users"), n=args.sample, database_=settings.neo4j_database
         )
         total_users = driver.execute_query(
             "MATCH (u:User) RETURN count(u) AS n", database_=settings.neo4j_database
