@@ -330,6 +330,7 @@ def main(argv=None) -> int:
         "REDIS_URL": redis.settings.url,
         "SELFCOMMUNITY_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "RATE_LIMIT_READS": f"{READS_PER_SECOND}/second",
+        "RATE_LIMITS_ENABLED": "true",
     }
     figures = {}
     try:

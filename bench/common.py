@@ -33,10 +33,17 @@ def sample_users(settings: Settings, n: int = 500) -> list[dict]:
     return users
 
 
+# A benchmark's load comes from one loopback address: the rate limiter (issue 19) would answer
+# it 429, and the cache, without a Redis of the benchmark's own, would try one every second.
+# Both are off unless `extra_env` turns them on (bench.abuse measures the limiter, bench.cache
+# the cache).
+BENCH_DEFAULTS = {"RATE_LIMITS_ENABLED": "false", "CACHE_ENABLED": "false"}
+
+
 def quiet_gunicorn(
     app: str, workers: int, extra_env: dict | None = None, checkout: Path = ROOT
 ) -> Gunicorn:
     """`app` (of `checkout`'s code) under gunicorn with this environment plus `extra_env`,
     logging warnings only; not started (`with` starts and stops it)."""
-    env = {**os.environ, "LOG_LEVEL": "warning", **(extra_env or {})}
+    env = {**os.environ, "LOG_LEVEL": "warning", **BENCH_DEFAULTS, **(extra_env or {})}
     return Gunicorn(env, app=app, workers=workers, checkout=checkout)
