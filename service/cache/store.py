@@ -28,15 +28,76 @@ from service.observability import metrics
 
 WRITES_KEY = "c:w"
 VERSION_PREFIX = "c:v:"
+_SCRIPT_KEYS = [EPOCH_KEY, WRITES_KEY, VERSION_PREFIX]
 
 # Per user: the entries a write on that user deletes outright (the versions already make them
 # misses; deleting frees their memory at once). Pair entries (`c:ps:`, `c:pf:`) are keyed by
 # two users and left to expire.
-USER_KEYS = ("c:u:{}", "c:vw:{}", "c:cl:{}", "c:rq:{}", "c:sg:{}")
+USER_KEYS = ("c:uj:{}", "c:vw:{}", "c:cl:{}", "c:rq:{}", "c:sg:{}")
 
-# KEYS: none (a single Redis; docs/cache.md). ARGV: epoch, write counter (as read before the
-# miss read Neo4j), then per entry: key, hash field ('' for a plain key), ttl, deps (ids
-# joined by ','), payload. Nothing is written unless both are unchanged.
+# The entry format, checked inside Redis so that a lookup is one round trip whatever it reads:
+# `current(raw)` is the payload of an entry whose epoch and every dependency's version still
+# match, else false. KEYS: the epoch, the write counter, the version prefix. ARGV[1]: an epoch
+# to create when there is none (a fresh or restarted Redis).
+_CURRENT = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local writes = redis.call('GET', KEYS[2]) or '0'
+local function current(raw)
+  if not raw then return false end
+  local bar = string.find(raw, '|', 1, true)
+  if string.sub(raw, 1, bar - 1) ~= epoch then return false end
+  local second = string.find(raw, '|', bar + 1, true)
+  for id, version in string.gmatch(string.sub(raw, bar + 1, second - 1), '(%d+):(%d+)') do
+    if (redis.call('GET', KEYS[3] .. id) or '0') ~= version then return false end
+  end
+  return string.sub(raw, second + 1)
+end
+local function read(key, field)
+  if field == '' then return current(redis.call('GET', key)) end
+  return current(redis.call('HGET', key, field))
+end
+"""
+
+# ARGV after the epoch: key, hash field ('' for a plain key), for each entry. Returns the
+# epoch, the write counter, then each entry's payload or nil.
+_LOOKUP = (
+    _CURRENT
+    + """
+local out = {epoch, writes}
+for i = 2, #ARGV, 2 do out[#out + 1] = read(ARGV[i], ARGV[i + 1]) end
+return out
+"""
+)
+
+# A list page and the users it lists, in one round trip. ARGV after the epoch: the list's key
+# and field, the object key prefix, the status key prefix ('' when the viewer has none) and the
+# viewer's id. The page's payload is `[count,[id,...]]`: its numbers, after the first, are the
+# ids. Returns the epoch, the write counter, the page or nil, then (a current page only) each
+# id's object and each status (none for the viewer themselves), payload or nil.
+_PAGE = (
+    _CURRENT
+    + """
+local page = read(ARGV[2], ARGV[3])
+if not page then return {epoch, writes, false} end
+local objects, statuses, first = {}, {}, true
+for id in string.gmatch(page, '%d+') do
+  if first then
+    first = false
+  else
+    objects[#objects + 1] = read(ARGV[4] .. id, '')
+    if ARGV[5] ~= '' and id ~= ARGV[6] then
+      statuses[#statuses + 1] = read(ARGV[5] .. id, '')
+    end
+  end
+end
+return {epoch, writes, page, objects, statuses}
+"""
+)
+
+# ARGV: epoch, write counter (as read before the miss read Neo4j), then per entry: key, hash
+# field ('' for a plain key), ttl, deps (ids joined by ','), payload. Nothing is written unless
+# both are unchanged.
 _FILL = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then return -1 end
@@ -69,7 +130,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Fill:
-    """One entry to write after a miss: `key` (and `field` of that hash), its deps, payload."""
+    """One entry to write after a miss: `key` (and `field` of that hash), its deps, payload
+    (JSON-encoded unless it is bytes already)."""
 
     key: str
     deps: Sequence[int]
@@ -80,34 +142,29 @@ class Fill:
 
 @dataclass(frozen=True)
 class Lookup:
-    """What one round trip found: the snapshot, each asked entry (raw), each asked version."""
+    """What one round trip found: the snapshot, and each asked entry's payload when it is
+    current (its epoch and versions checked inside Redis), else None."""
 
     snapshot: Snapshot
     raw: list[bytes | None]
-    versions: dict[int, int]
 
     def entry(self, index: int) -> tuple[bool, Any]:
         """`(True, payload)` when entry `index` is current, else `(False, None)`."""
         raw = self.raw[index]
         if raw is None:
             return False, None
-        epoch, deps, payload = raw.split(b"|", 2)
-        if epoch != self.snapshot.epoch:
-            return False, None
-        for part in deps.split(b",") if deps else ():
-            user_id, version = part.split(b":")
-            current = self.versions.get(int(user_id))
-            if current is None or current != int(version):
-                return False, None
-        return True, orjson.loads(payload)
+        return True, orjson.loads(raw)
 
-    def deps(self, index: int) -> list[int]:
-        """The user ids entry `index` depends on (to fetch their versions next)."""
-        raw = self.raw[index]
-        if raw is None:
-            return []
-        deps = raw.split(b"|", 2)[1]
-        return [int(part.split(b":")[0]) for part in deps.split(b",")] if deps else []
+
+@dataclass(frozen=True)
+class PageLookup:
+    """A list page and its users from one round trip: the page's payload (None: not current),
+    each listed user's object and each of the viewer's statuses (payloads or None)."""
+
+    snapshot: Snapshot
+    page: bytes | None
+    objects: list[bytes | None]
+    statuses: list[bytes | None]
 
 
 def count(kind: str, outcome: str) -> None:
@@ -125,45 +182,32 @@ class CacheStore:
     def __init__(self, client: CacheClient, ttl: int = 3600):
         self.client = client
         self.ttl = ttl
+        self._lookup = client.redis.register_script(_LOOKUP)
+        self._page = client.redis.register_script(_PAGE)
         self._fill = client.redis.register_script(_FILL)
 
-    def lookup(self, keys: Sequence[tuple[str, str]], version_ids: Iterable[int] = ()) -> Lookup:
-        """Entries (`(key, field)`, field '' for a plain key) and versions, one round trip.
+    def lookup(self, keys: Sequence[tuple[str, str]]) -> Lookup:
+        """Entries (`(key, field)`, field '' for a plain key), each checked against the
+        current epoch and versions inside Redis: one round trip. CacheDown when the cache
+        cannot be used."""
+        args = [new_epoch()]
+        for key, field in keys:
+            args += [key, field]
+        results = self.client.run(lambda r: self._lookup(keys=_SCRIPT_KEYS, args=args, client=r))
+        return Lookup(Snapshot(results[0], results[1]), results[2:])
 
-        Creates the epoch when there is none (a fresh or restarted Redis). CacheDown when the
-        cache cannot be used."""
-        ids = list(dict.fromkeys(version_ids))
-
-        def work(r: redis.Redis) -> list:
-            pipe = r.pipeline(transaction=False)
-            pipe.set(EPOCH_KEY, new_epoch(), nx=True)
-            pipe.get(EPOCH_KEY)
-            pipe.get(WRITES_KEY)
-            for key, field in keys:
-                if field:
-                    pipe.hget(key, field)
-                else:
-                    pipe.get(key)
-            for user_id in ids:
-                pipe.get(version_key(user_id))
-            return pipe.execute()
-
-        results = self.client.run(work)
-        snapshot = Snapshot(results[1], results[2] or b"0")
-        raw = results[3 : 3 + len(keys)]
-        versions = {
-            user_id: int(value or 0)
-            for user_id, value in zip(ids, results[3 + len(keys) :], strict=True)
-        }
-        return Lookup(snapshot, raw, versions)
-
-    def versions(self, ids: Iterable[int]) -> dict[int, int]:
-        """The current versions of `ids` (one round trip)."""
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return {}
-        values = self.client.run(lambda r: r.mget([version_key(i) for i in wanted]))
-        return {i: int(v or 0) for i, v in zip(wanted, values, strict=True)}
+    def page(
+        self, key: str, field: str, object_prefix: str, status_prefix: str, viewer_id: int | None
+    ) -> PageLookup:
+        """A list page (`key`, `field`) and, when it is current, its users' objects
+        (`object_prefix` + id) and the viewer's statuses (`status_prefix` + id, '' for none):
+        one round trip."""
+        args = [new_epoch(), key, field, object_prefix, status_prefix, viewer_id or ""]
+        results = self.client.run(lambda r: self._page(keys=_SCRIPT_KEYS, args=args, client=r))
+        snapshot = Snapshot(results[0], results[1])
+        if results[2] is None:
+            return PageLookup(snapshot, None, [], [])
+        return PageLookup(snapshot, results[2], results[3], results[4])
 
     def fill(self, snapshot: Snapshot, fills: Sequence[Fill]) -> bool:
         """Write `fills` unless a write (or a new epoch) landed since `snapshot` was taken."""
@@ -176,14 +220,12 @@ class CacheStore:
                 item.field,
                 item.ttl,
                 ",".join(str(i) for i in dict.fromkeys(item.deps)),
-                orjson.dumps(item.payload, default=_encode),
+                item.payload
+                if isinstance(item.payload, bytes)
+                else orjson.dumps(item.payload, default=_encode),
             ]
         try:
-            written = self.client.run(
-                lambda r: self._fill(
-                    keys=[EPOCH_KEY, WRITES_KEY, VERSION_PREFIX], args=args, client=r
-                )
-            )
+            written = self.client.run(lambda r: self._fill(keys=_SCRIPT_KEYS, args=args, client=r))
         except CacheDown:
             return False  # a fill is only ever an optimisation
         metrics.CACHE_FILLS.labels("filled" if written >= 0 else "refused").inc()
