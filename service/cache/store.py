@@ -24,6 +24,7 @@ import orjson
 import redis
 
 from service.cache.client import EPOCH_KEY, CacheClient, CacheDown, new_epoch
+from service.cache.deferral import defer
 from service.observability import metrics
 
 WRITES_KEY = "c:w"
@@ -209,10 +210,12 @@ class CacheStore:
             return PageLookup(snapshot, None, [], [])
         return PageLookup(snapshot, results[2], results[3], results[4])
 
-    def fill(self, snapshot: Snapshot, fills: Sequence[Fill]) -> bool:
-        """Write `fills` unless a write (or a new epoch) landed since `snapshot` was taken."""
+    def fill(self, snapshot: Snapshot, fills: Sequence[Fill]) -> None:
+        """Write `fills` unless a write (or a new epoch) landed since `snapshot` was taken:
+        encoded now (the rows are the caller's to change next), written in one round trip
+        once the response has been sent (deferral.py)."""
         if not fills:
-            return True
+            return
         args: list[Any] = [snapshot.epoch, snapshot.writes]
         for item in fills:
             args += [
@@ -224,12 +227,14 @@ class CacheStore:
                 if isinstance(item.payload, bytes)
                 else orjson.dumps(item.payload, default=_encode),
             ]
+        defer(lambda: self._write(args))
+
+    def _write(self, args: list[Any]) -> None:
         try:
             written = self.client.run(lambda r: self._fill(keys=_SCRIPT_KEYS, args=args, client=r))
         except CacheDown:
-            return False  # a fill is only ever an optimisation
+            return  # a fill is only ever an optimisation
         metrics.CACHE_FILLS.labels("filled" if written >= 0 else "refused").inc()
-        return written >= 0
 
     def invalidate_users(self, ids: Iterable[int]) -> None:
         """After a write committed: every entry depending on these users becomes a miss."""

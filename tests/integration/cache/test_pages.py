@@ -114,3 +114,16 @@ def test_an_evicted_user_is_read_again_and_filled(db, client, truth, redis_clien
     hits = outcome("page", "hit")
     client.simulate_get(PAGE, headers=token(PLAIN))
     assert outcome("page", "hit") == hits + 1
+
+
+def test_a_miss_fills_after_its_response_is_sent(db, client, redis_client):
+    """The WSGI server closes the response once the body is written: only then is it filled."""
+    from falcon import testing
+
+    started = []
+    environ = testing.create_environ(PAGE)
+    body = client.app(environ, lambda status, headers: started.append(status))
+    assert started == ["200 OK"] and b'"count":3' in b"".join(body)
+    assert not redis_client.exists("c:cl:1", "c:uj:2")  # the answer is out, nothing filled
+    body.close()
+    assert redis_client.exists("c:cl:1", "c:uj:2") == 2
