@@ -37,26 +37,63 @@ _SCRIPT_KEYS = [EPOCH_KEY, WRITES_KEY, VERSION_PREFIX]
 USER_KEYS = ("c:uj:{}", "c:vw:{}", "c:cl:{}", "c:rq:{}", "c:sg:{}")
 
 # The entry format, checked inside Redis so that a lookup is one round trip whatever it reads:
-# `current(raw)` is the payload of an entry whose epoch and every dependency's version still
-# match, else false. KEYS: the epoch, the write counter, the version prefix. ARGV[1]: an epoch
-# to create when there is none (a fresh or restarted Redis).
+# `current(raws)` is, for each entry as read (false when absent), the entry when its epoch
+# and every dependency's version still match, else false; the versions of all of them are
+# read in one MGET (a few calls per lookup, not one per entry). Entries leave the script as
+# they are stored, stamp and all: Python cuts the stamp off (`payload_of`), which costs Redis
+# less than a copy of every payload inside Lua. KEYS: the epoch, the write
+# counter, the version prefix. ARGV[1]: an epoch to create when there is none (a fresh or
+# restarted Redis).
 _CURRENT = """
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local epoch = redis.call('GET', KEYS[1])
 local writes = redis.call('GET', KEYS[2]) or '0'
-local function current(raw)
-  if not raw then return false end
-  local bar = string.find(raw, '|', 1, true)
-  if string.sub(raw, 1, bar - 1) ~= epoch then return false end
-  local second = string.find(raw, '|', bar + 1, true)
-  for id, version in string.gmatch(string.sub(raw, bar + 1, second - 1), '(%d+):(%d+)') do
-    if (redis.call('GET', KEYS[3] .. id) or '0') ~= version then return false end
+local function mget(keys)
+  local values = {}
+  for i = 1, #keys, 500 do
+    local part = redis.call('MGET', unpack(keys, i, math.min(i + 499, #keys)))
+    for j = 1, #part do values[#values + 1] = part[j] end
   end
-  return string.sub(raw, second + 1)
+  return values
 end
-local function read(key, field)
-  if field == '' then return current(redis.call('GET', key)) end
-  return current(redis.call('HGET', key, field))
+local function current(raws)
+  local entries, wanted, seen = {}, {}, {}
+  for i = 1, #raws do
+    local raw, entry = raws[i], false
+    if raw then
+      local bar = string.find(raw, '|', 1, true)
+      if string.sub(raw, 1, bar - 1) == epoch then
+        local second = string.find(raw, '|', bar + 1, true)
+        local deps = {}
+        for id, version in string.gmatch(string.sub(raw, bar + 1, second - 1), '(%d+):(%d+)') do
+          deps[#deps + 1] = id
+          deps[#deps + 1] = version
+          if not seen[id] then
+            seen[id] = #wanted + 1
+            wanted[#wanted + 1] = KEYS[3] .. id
+          end
+        end
+        entry = deps
+      end
+    end
+    entries[i] = entry
+  end
+  local versions = mget(wanted)
+  local out = {}
+  for i = 1, #raws do
+    local entry = entries[i]
+    if entry then
+      local deps = entry
+      for j = 1, #deps, 2 do
+        if (versions[seen[deps[j]]] or '0') ~= deps[j + 1] then
+          entry = false
+          break
+        end
+      end
+    end
+    out[i] = entry and raws[i]
+  end
+  return out
 end
 """
 
@@ -65,8 +102,20 @@ end
 _LOOKUP = (
     _CURRENT
     + """
+local raws, plain, at = {}, {}, {}
+for i = 2, #ARGV, 2 do
+  local n = i / 2
+  if ARGV[i + 1] == '' then
+    plain[#plain + 1] = ARGV[i]
+    at[#plain] = n
+  else
+    raws[n] = redis.call('HGET', ARGV[i], ARGV[i + 1])
+  end
+end
+local values = mget(plain)
+for j = 1, #plain do raws[at[j]] = values[j] end
 local out = {epoch, writes}
-for i = 2, #ARGV, 2 do out[#out + 1] = read(ARGV[i], ARGV[i + 1]) end
+for _, payload in ipairs(current(raws)) do out[#out + 1] = payload end
 return out
 """
 )
@@ -74,23 +123,48 @@ return out
 # A list page and the users it lists, in one round trip. ARGV after the epoch: the list's key
 # and field, the object key prefix, the status key prefix ('' when the viewer has none) and the
 # viewer's id. The page's payload is `[count,[id,...]]`: its numbers, after the first, are the
-# ids. Returns the epoch, the write counter, the page or nil, then (a current page only) each
-# id's object and each status (none for the viewer themselves), payload or nil.
+# ids. An object depends on its user, a status on the viewer and the user, in that order (as
+# objects.py fills them), so the stamp each must carry is known before it is read: one MGET of
+# the versions, one of the objects, one of the statuses, and a prefix compare per entry.
+# Returns the epoch, the write counter, the page or nil, then (a current page only) each id's
+# object and each status (none for the viewer themselves), payload or nil.
 _PAGE = (
     _CURRENT
     + """
-local page = read(ARGV[2], ARGV[3])
+local page = current({redis.call('HGET', ARGV[2], ARGV[3])})[1]
 if not page then return {epoch, writes, false} end
-local objects, statuses, first = {}, {}, true
-for id in string.gmatch(page, '%d+') do
+local function stamped(raw, stamp)
+  return raw and string.find(raw, stamp, 1, true) == 1 and raw
+end
+local ids, owners, first = {}, {}, true
+for id in string.gmatch(string.sub(page, string.find(page, '|', #epoch + 2, true) + 1), '%d+') do
   if first then
     first = false
   else
-    objects[#objects + 1] = read(ARGV[4] .. id, '')
-    if ARGV[5] ~= '' and id ~= ARGV[6] then
-      statuses[#statuses + 1] = read(ARGV[5] .. id, '')
+    ids[#ids + 1] = id
+    owners[#owners + 1] = ARGV[4] .. id
+  end
+end
+local viewer, wanted = ARGV[6], {}
+for i = 1, #ids do wanted[i] = KEYS[3] .. ids[i] end
+if ARGV[5] ~= '' then wanted[#ids + 1] = KEYS[3] .. viewer end
+local versions = mget(wanted)
+local objects = mget(owners)
+for i = 1, #ids do
+  objects[i] = stamped(objects[i], epoch .. '|' .. ids[i] .. ':' .. (versions[i] or '0') .. '|')
+end
+local statuses = {}
+if ARGV[5] ~= '' then
+  local own = epoch .. '|' .. viewer .. ':' .. (versions[#ids + 1] or '0') .. ','
+  local shown, stamps = {}, {}
+  for i = 1, #ids do
+    if ids[i] ~= viewer then
+      shown[#shown + 1] = ARGV[5] .. ids[i]
+      stamps[#stamps + 1] = own .. ids[i] .. ':' .. (versions[i] or '0') .. '|'
     end
   end
+  statuses = mget(shown)
+  for i = 1, #stamps do statuses[i] = stamped(statuses[i], stamps[i]) end
 end
 return {epoch, writes, page, objects, statuses}
 """
@@ -168,6 +242,11 @@ class PageLookup:
     statuses: list[bytes | None]
 
 
+def payloads(entries: list[bytes | None]) -> list[bytes | None]:
+    """The payloads of entries as the scripts return them (`epoch|deps|payload`, or None)."""
+    return [None if e is None else e[e.index(b"|", e.index(b"|") + 1) + 1 :] for e in entries]
+
+
 def count(kind: str, outcome: str) -> None:
     """One lookup of `kind` (user, page, ...): hit, miss or skipped (the cache was down)."""
     metrics.CACHE_REQUESTS.labels(kind, outcome).inc()
@@ -195,7 +274,7 @@ class CacheStore:
         for key, field in keys:
             args += [key, field]
         results = self.client.run(lambda r: self._lookup(keys=_SCRIPT_KEYS, args=args, client=r))
-        return Lookup(Snapshot(results[0], results[1]), results[2:])
+        return Lookup(Snapshot(results[0], results[1]), payloads(results[2:]))
 
     def page(
         self, key: str, field: str, object_prefix: str, status_prefix: str, viewer_id: int | None
@@ -208,7 +287,8 @@ class CacheStore:
         snapshot = Snapshot(results[0], results[1])
         if results[2] is None:
             return PageLookup(snapshot, None, [], [])
-        return PageLookup(snapshot, results[2], results[3], results[4])
+        page = payloads([results[2]])[0]
+        return PageLookup(snapshot, page, payloads(results[3]), payloads(results[4]))
 
     def fill(self, snapshot: Snapshot, fills: Sequence[Fill]) -> None:
         """Write `fills` unless a write (or a new epoch) landed since `snapshot` was taken:
