@@ -62,3 +62,19 @@ def test_the_encoded_envelope_is_the_encoded_envelope(count, offset, limit, n):
     users = [{"id": i, "username": f"u{i}", "tags": [{"a": [1]}]} for i in range(n)]
     spliced = page.encoded_envelope(count, [orjson.dumps(u) for u in users])
     assert spliced == orjson.dumps(page.envelope(count, users))
+
+
+def test_the_pager_remembers_pages_not_refusals():
+    from falcon import testing
+    from marshmallow import ValidationError
+
+    from service.api.pagination import Pager
+    from service.api.schemas import ConnectionsQuerySchema
+
+    pager = Pager(ConnectionsQuerySchema(max_limit=50), trust_forwarded=False)
+    for _ in range(2):  # the second answer is the remembered one
+        page = pager.page(testing.create_req(query_string="limit=500&offset=40"))
+        assert (page.offset, page.limit) == (40, 50)
+        with pytest.raises(ValidationError) as refused:
+            pager.page(testing.create_req(query_string="limit=0"))
+        assert "limit" in refused.value.messages
