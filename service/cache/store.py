@@ -262,9 +262,9 @@ class CacheStore:
     def __init__(self, client: CacheClient, ttl: int = 3600):
         self.client = client
         self.ttl = ttl
-        self._lookup = client.redis.register_script(_LOOKUP)
-        self._page = client.redis.register_script(_PAGE)
-        self._fill = client.redis.register_script(_FILL)
+        self._lookup = client.base.register_script(_LOOKUP)
+        self._page = client.base.register_script(_PAGE)
+        self._fill = client.base.register_script(_FILL)
 
     def lookup(self, keys: Sequence[tuple[str, str]]) -> Lookup:
         """Entries (`(key, field)`, field '' for a plain key), each checked against the
