@@ -127,3 +127,14 @@ def test_a_miss_fills_after_its_response_is_sent(db, client, redis_client):
     assert not redis_client.exists("c:cl:1", "c:uj:2")  # the answer is out, nothing filled
     body.close()
     assert redis_client.exists("c:cl:1", "c:uj:2") == 2
+
+
+def test_the_dict_rows_of_a_cached_page_are_the_graphs(db, graph, cached):
+    """`ConnectionPageReads` through the cache (the API reads the JSON form): the same rows."""
+    from service.domain.schemas import UserSchema, compile_dumper
+
+    dump = compile_dumper(UserSchema())
+    expected = graph.connections.list_user_connections(1, PLAIN, 0, 20)
+    for _ in range(2):  # a miss, then a hit
+        total, rows = cached.connections.list_user_connections(1, PLAIN, 0, 20)
+        assert (total, dump(rows)) == (expected[0], dump(expected[1]))
