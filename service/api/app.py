@@ -26,6 +26,7 @@ from service.api.pagination import Pager
 from service.api.schemas import ConnectionsQuerySchema
 from service.api.webhooks import SelfCommunityWebhookResource
 from service.cache.client import describe
+from service.cache.deferral import respond_then_run
 from service.cache.layer import CachedGraph, cached_graph, open_client
 from service.config import Settings
 from service.domain.community import CommunitySettings
@@ -58,9 +59,13 @@ class UserIdConverter(BaseConverter):
 
 
 class ConnectionsApp(falcon.App):
-    """falcon.App (which has __slots__) plus the graph, so gunicorn's worker_exit can close it."""
+    """falcon.App (which has __slots__) plus the graph, so gunicorn's worker_exit can close it;
+    the cache's fills run after each response is sent (service/cache/deferral.py)."""
 
     graph: GraphPorts | None = None
+
+    def __call__(self, env: dict, start_response):
+        return respond_then_run(super().__call__, env, start_response)
 
 
 def json_handler() -> falcon.media.JSONHandler:

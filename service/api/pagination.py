@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib import parse
 
 import falcon
+import orjson
 from marshmallow import Schema
 
 
@@ -55,6 +56,9 @@ def paginate(url: str, count: int, offset: int, limit: int, results: list) -> di
     }
 
 
+KNOWN_QUERIES = 1024  # distinct query strings a Pager remembers the page of
+
+
 @dataclass(frozen=True)
 class Page:
     """The page a request asks for, and the absolute URL its links are built from."""
@@ -67,6 +71,12 @@ class Page:
         """DRF's `{count, next, previous, results}` for this page."""
         return paginate(self.url, count, self.offset, self.limit, results)
 
+    def encoded_envelope(self, count: int, results: list[bytes]) -> bytes:
+        """`envelope` as the JSON handler would encode it, from results encoded already:
+        spliced, so a page of cached users is never decoded and encoded again."""
+        links = orjson.dumps(paginate(self.url, count, self.offset, self.limit, []))
+        return links[: -len(b"[]}")] + b"[" + b",".join(results) + b"]}"
+
 
 class Pager:
     """A paged endpoint's `limit`/`offset` (validated by the query schema: 400 naming the
@@ -75,10 +85,18 @@ class Pager:
     def __init__(self, query_schema: Schema, trust_forwarded: bool):
         self.query_schema = query_schema
         self.trust_forwarded = trust_forwarded
+        # `(offset, limit)` by query string: the schema's answer depends on nothing else, and
+        # a cached page is cheaper than loading it (~35 us). Bounded: once full, it only reads.
+        self._known: dict[str, tuple[int, int]] = {}
 
     def page(self, req: falcon.Request) -> Page:
         """The page `req` asks for; ValidationError when `limit` or `offset` will not do."""
-        params = self.query_schema.load(req.params)
+        known = self._known.get(req.query_string)
+        if known is None:
+            params = self.query_schema.load(req.params)
+            known = params["offset"], params["limit"]
+            if len(self._known) < KNOWN_QUERIES:
+                self._known[req.query_string] = known
         # Links are absolute, like Django's build_absolute_uri(); proxy headers only when trusted.
         url = req.forwarded_uri if self.trust_forwarded else req.uri
-        return Page(url, params["offset"], params["limit"])
+        return Page(url, *known)

@@ -72,7 +72,6 @@ class UserConnectionsResource:
     def __init__(self, service: ConnectionsService, pager: Pager):
         self.service = service
         self.pager = pager
-        self.dump_users = compile_dumper(UserSchema())
 
     @requires(Access.CONNECTIONS)
     def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
@@ -80,7 +79,8 @@ class UserConnectionsResource:
         count, users = self.service.list_connections(
             user_id, req.context.viewer, page.offset, page.limit
         )
-        resp.media = page.envelope(count, self.dump_users(users))
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = page.encoded_envelope(count, users)
 
 
 class SuggestedUsersResource:

@@ -1,16 +1,29 @@
 """`ConnectionPageReads` through the cache: a user's connection list, newest first, with count.
 
 The association is stored a page at a time in one hash per user (`c:cl:{id}`, field
-`offset:limit` -> `[count, ids]`, depends on that user), so a miss is exactly the graph's one
-round trip, and its rows fill the objects and statuses every later page shares.
+`offset:limit` -> `[count, ids]`, depends on that user). A hit is one round trip: one script
+checks the page and follows its ids to the users' objects and the viewer's statuses inside
+Redis (store.py), and the page is spliced from their JSON (`list_user_connections_json`). A
+miss is the graph's one read plus one fill, whose rows fill the objects and statuses every
+later page shares.
 """
 
 from __future__ import annotations
 
+import orjson
+
 from service.cache.client import CacheDown
-from service.cache.objects import RowReads, UserRows, row_fills
-from service.cache.store import CacheStore, Fill, count
+from service.cache.objects import (
+    OBJECT_PREFIX,
+    RowReads,
+    UserPages,
+    row_fills,
+    row_of,
+    status_prefix,
+)
+from service.cache.store import CacheStore, Fill, Snapshot, count
 from service.domain.ports import ConnectionPageReads
+from service.domain.user_json import UserJson, encode_user, status_json
 
 
 def list_key(user_id: int) -> str:
@@ -18,42 +31,72 @@ def list_key(user_id: int) -> str:
 
 
 class CachedConnectionPages:
-    """Satisfies `ConnectionPageReads`; pages past `max_offset` are read from Neo4j only."""
+    """Satisfies `ConnectionPageReads` and `ConnectionPageJson`; pages past `max_offset` are
+    read from Neo4j only."""
 
     def __init__(
         self, inner: ConnectionPageReads, users: RowReads, store: CacheStore, max_offset: int
     ):
         self.inner = inner
         self.store = store
-        self.rows = UserRows(users, store)
+        self.users = UserPages(users, store)
         self.max_offset = max_offset
+
+    def list_user_connections_json(
+        self, user_id: int, viewer_id: int | None, offset: int, limit: int
+    ) -> tuple[int, list[tuple[UserJson, bytes]]]:
+        if offset + limit > self.max_offset:
+            count("page", "deep")
+            return self._read(user_id, viewer_id, offset, limit)
+        field = f"{offset}:{limit}"
+        try:
+            found = self.store.page(
+                list_key(user_id), field, OBJECT_PREFIX, status_prefix(viewer_id), viewer_id
+            )
+        except CacheDown:
+            count("page", "skipped")
+            return self._read(user_id, viewer_id, offset, limit)
+        if found.page is not None:
+            total, ids = orjson.loads(found.page)
+            users, misses = self.users.assemble(
+                found.objects, found.statuses, ids, viewer_id, found.snapshot
+            )
+            if len(users) == len(ids):
+                count("page", "hit" if not misses else "partial")
+                return total, users
+        count("page", "miss")
+        return self._read(user_id, viewer_id, offset, limit, (found.snapshot, field))
 
     def list_user_connections(
         self, user_id: int, viewer_id: int | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]:
-        if offset + limit > self.max_offset:
-            count("page", "deep")
-            return self.inner.list_user_connections(user_id, viewer_id, offset, limit)
-        field = f"{offset}:{limit}"
-        try:
-            found = self.store.lookup([(list_key(user_id), field)], [user_id])
-            hit, value = found.entry(0)
-            if hit:
-                total, ids = value
-                viewers = [viewer_id] if viewer_id is not None else []
-                objects = self.store.lookup(self.rows.keys(ids, viewer_id), [*ids, *viewers])
-        except CacheDown:
-            count("page", "skipped")
-            return self.inner.list_user_connections(user_id, viewer_id, offset, limit)
-        if hit:
-            rows, misses = self.rows.assemble(objects, 0, ids, viewer_id, objects.snapshot)
-            if len(rows) == len(ids):
-                count("page", "hit" if not misses else "partial")
-                return total, rows
-        count("page", "miss")
+        """The same page as dict rows (the API serves the JSON one)."""
+        total, users = self.list_user_connections_json(user_id, viewer_id, offset, limit)
+        return total, [row_of(user, orjson.loads(status)) for user, status in users]
+
+    def _read(
+        self,
+        user_id: int,
+        viewer_id: int | None,
+        offset: int,
+        limit: int,
+        fill: tuple[Snapshot, str] | None = None,
+    ) -> tuple[int, list[tuple[UserJson, bytes]]]:
+        """The page from Neo4j, encoded once for the answer and (`fill`: the lookup's
+        snapshot and the page's field) for the cache."""
         total, rows = self.inner.list_user_connections(user_id, viewer_id, offset, limit)
-        page = Fill(
-            list_key(user_id), (user_id,), [total, [r["id"] for r in rows]], self.store.ttl, field
-        )
-        self.store.fill(found.snapshot, [page, *row_fills(self.store, rows, viewer_id)])
-        return total, rows
+        encoded = [encode_user(row) for row in rows]
+        if fill is not None:
+            snapshot, field = fill
+            page = Fill(
+                list_key(user_id),
+                (user_id,),
+                [total, [r["id"] for r in rows]],
+                self.store.ttl,
+                field,
+            )
+            self.store.fill(snapshot, [page, *row_fills(self.store, rows, viewer_id, encoded)])
+        return total, [
+            (obj, status_json(row["connection_status"]))
+            for obj, row in zip(encoded, rows, strict=True)
+        ]

@@ -1,9 +1,11 @@
-"""Users as objects: one entry per user (row and counters), one per viewer-and-user status.
+"""Users as objects: one entry per user (its encoded JSON), one per viewer-and-user status.
 
-The shared pieces of every cached read: a user's row is viewer-independent and stored once
-(`c:u:{id}`, depends on that user); what a viewer sees of it is `connection_status`, stored
-per viewer and user (`c:ps:{viewer}:{id}`, depends on both). Any page, list or detail that
-shows users is assembled from these, so a write on a user is seen everywhere that user is.
+The shared pieces of every cached read: a user's object is viewer-independent and stored once
+(`c:uj:{id}`, depends on that user) as the API's own JSON of the user, cut where the viewer's
+parts go (domain/user_json.py); what a viewer sees of it is `connection_status`, stored per
+viewer and user (`c:ps:{viewer}:{id}`, depends on both) as JSON. A page is spliced from these
+bytes (`UserPages`); every other read revives dict rows from them (`UserRows`). A write on a
+user is seen everywhere that user is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Protocol
 
 from service.cache.store import CacheStore, Fill, Lookup, Snapshot, revive
 from service.domain.ports import UserReads
+from service.domain.user_json import NULL, UserJson, encode_user, status_json, user_row
+
+OBJECT_PREFIX = "c:uj:"  # `c:u:` held dict rows before the JSON objects: never read again
 
 
 class RowReads(UserReads, Protocol):
@@ -23,11 +28,16 @@ class RowReads(UserReads, Protocol):
 
 
 def object_key(user_id: int) -> str:
-    return f"c:u:{user_id}"
+    return f"{OBJECT_PREFIX}{user_id}"
+
+
+def status_prefix(viewer_id: int | None) -> str:
+    """The viewer's status keys without the user's id ('' for an anonymous viewer)."""
+    return "" if viewer_id is None else f"c:ps:{viewer_id}:"
 
 
 def status_key(viewer_id: int, user_id: int) -> str:
-    return f"c:ps:{viewer_id}:{user_id}"
+    return f"{status_prefix(viewer_id)}{user_id}"
 
 
 def has_status(viewer_id: int | None, user_id: int) -> bool:
@@ -35,30 +45,30 @@ def has_status(viewer_id: int | None, user_id: int) -> bool:
     return viewer_id is not None and viewer_id != user_id
 
 
-def object_of(row: dict) -> dict:
-    """The viewer-independent part of a user row."""
-    return {name: value for name, value in row.items() if name != "connection_status"}
-
-
-def row_of(obj: dict, status: str | None) -> dict:
+def row_of(obj: UserJson, status: str | None) -> dict:
     """A user row from its cached object and the viewer's status."""
-    row = revive(dict(obj), ("date_joined",))
-    revive(row, ("date_of_birth",), dt.date.fromisoformat)
-    row["connection_status"] = status
-    return row
+    row = revive(user_row(obj, status), ("date_joined",))
+    return revive(row, ("date_of_birth",), dt.date.fromisoformat)
 
 
-def row_fills(store: CacheStore, rows: Sequence[dict], viewer_id: int | None) -> list[Fill]:
-    """The object and status entries that `rows` (as `viewer_id` sees them) fill."""
+def row_fills(
+    store: CacheStore,
+    rows: Sequence[dict],
+    viewer_id: int | None,
+    encoded: Sequence[UserJson] | None = None,
+) -> list[Fill]:
+    """The object and status entries that `rows` (as `viewer_id` sees them) fill; `encoded`:
+    the rows' objects when the caller has encoded them already."""
+    objects = encoded if encoded is not None else [encode_user(row) for row in rows]
     fills = []
-    for row in rows:
+    for row, obj in zip(rows, objects, strict=True):
         uid = row["id"]
-        fills.append(Fill(object_key(uid), (uid,), object_of(row), store.ttl))
-        if viewer_id is not None and viewer_id != uid:
+        fills.append(Fill(object_key(uid), (uid,), obj.to_bytes(), store.ttl))
+        if has_status(viewer_id, uid):
             fills.append(
                 Fill(
-                    status_key(viewer_id, uid),
-                    (viewer_id, uid),
+                    status_key(viewer_id, uid),  # type: ignore[arg-type]
+                    (viewer_id, uid),  # type: ignore[arg-type]
                     row["connection_status"],
                     store.ttl,
                 )
@@ -90,19 +100,19 @@ class UserRows:
     ) -> tuple[list[dict], int]:
         """Rows for `ids` from `found` (entries from index `first`, laid out as `keys` lays
         them out), reading what is missing from Neo4j and filling it; `(rows, misses)`."""
-        objects: dict[int, dict] = {}
+        objects: dict[int, UserJson] = {}
         statuses: dict[int, str | None] = {}
         missing: list[int] = []
         position = first + len(ids)
         for index, uid in enumerate(ids):
-            hit, obj = found.entry(first + index)
-            status: str | None = None
+            raw = found.raw[first + index]
+            hit, status = raw is not None, None
             if has_status(viewer_id, uid):
                 status_hit, status = found.entry(position)
                 position += 1
                 hit = hit and status_hit
             if hit:
-                objects[uid], statuses[uid] = obj, status
+                objects[uid], statuses[uid] = UserJson.from_bytes(uid, raw), status  # type: ignore[arg-type]
             else:
                 missing.append(uid)
         rows: dict[int, dict] = {uid: row_of(objects[uid], statuses[uid]) for uid in objects}
@@ -111,3 +121,43 @@ class UserRows:
             self.store.fill(snapshot, row_fills(self.store, fresh, viewer_id))
             rows.update({row["id"]: row for row in fresh})
         return [rows[uid] for uid in ids if uid in rows], len(missing)
+
+
+class UserPages:
+    """The users of a list page as encoded objects with the viewer's statuses (JSON): from the
+    page's own lookup, the rest from Neo4j, filled."""
+
+    def __init__(self, inner: RowReads, store: CacheStore):
+        self.inner = inner
+        self.store = store
+
+    def assemble(
+        self,
+        found_objects: Sequence[bytes | None],
+        found_statuses: Sequence[bytes | None],
+        ids: Sequence[int],
+        viewer_id: int | None,
+        snapshot: Snapshot,
+    ) -> tuple[list[tuple[UserJson, bytes]], int]:
+        """`(users, misses)`: each id's object and status, laid out as the page lookup lays
+        them out (a status for every id but the viewer's own); users read from Neo4j when
+        missing, and filled. A user that is no longer there is left out."""
+        users: dict[int, tuple[UserJson, bytes]] = {}
+        missing: list[int] = []
+        position = 0
+        for uid, raw in zip(ids, found_objects, strict=True):
+            status: bytes | None = NULL
+            if has_status(viewer_id, uid):
+                status = found_statuses[position]
+                position += 1
+            if raw is None or status is None:
+                missing.append(uid)
+            else:
+                users[uid] = (UserJson.from_bytes(uid, raw), status)
+        if missing:
+            fresh = self.inner.find_rows(missing, viewer_id)
+            encoded = [encode_user(row) for row in fresh]
+            self.store.fill(snapshot, row_fills(self.store, fresh, viewer_id, encoded))
+            for row, obj in zip(fresh, encoded, strict=True):
+                users[row["id"]] = (obj, status_json(row["connection_status"]))
+        return [users[uid] for uid in ids if uid in users], len(missing)

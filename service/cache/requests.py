@@ -40,12 +40,12 @@ class CachedConnectionRequests:
             return self.inner.list_connection_requests(user_id, direction, offset, limit)
         field = f"{direction}:{offset}:{limit}"
         try:
-            found = self.store.lookup([(requests_key(user_id), field)], [user_id])
+            found = self.store.lookup([(requests_key(user_id), field)])
             hit, value = found.entry(0)
             if hit:
                 total, items = value
                 ids = list(dict.fromkeys(i for it in items for i in (it["from"], it["to"])))
-                objects = self.store.lookup(self.rows.keys(ids, user_id), [*ids, user_id])
+                objects = self.store.lookup(self.rows.keys(ids, user_id))
         except CacheDown:
             count("requests", "skipped")
             return self.inner.list_connection_requests(user_id, direction, offset, limit)

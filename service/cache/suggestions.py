@@ -9,9 +9,11 @@ shared objects; a page listing a user who is no longer active is read from Neo4j
 
 from __future__ import annotations
 
+import orjson
+
 from service.cache.client import CacheDown
-from service.cache.objects import RowReads, UserRows, row_fills
-from service.cache.store import CacheStore, Fill, count
+from service.cache.objects import OBJECT_PREFIX, RowReads, UserRows, row_fills, status_prefix
+from service.cache.store import CacheStore, Fill, Lookup, count
 from service.domain.ports import SuggestionReads
 
 
@@ -37,16 +39,17 @@ class CachedSuggestions:
             return self.inner.suggest_users(user_id, offset, limit)
         field = f"{offset}:{limit}"
         try:
-            found = self.store.lookup([(suggestions_key(user_id), field)], [user_id])
-            hit, value = found.entry(0)
-            if hit:
-                total, ids = value
-                objects = self.store.lookup(self.rows.keys(ids, user_id), [*ids, user_id])
+            found = self.store.page(
+                suggestions_key(user_id), field, OBJECT_PREFIX, status_prefix(user_id), user_id
+            )
         except CacheDown:
             count("suggestions", "skipped")
             return self.inner.suggest_users(user_id, offset, limit)
-        if hit:
-            rows, misses = self.rows.assemble(objects, 0, ids, user_id, objects.snapshot)
+        if found.page is not None:
+            total, ids = orjson.loads(found.page)
+            # The page's users laid out as `UserRows.keys` lays them out: objects, statuses.
+            objects = Lookup(found.snapshot, [*found.objects, *found.statuses])
+            rows, misses = self.rows.assemble(objects, 0, ids, user_id, found.snapshot)
             if len(rows) == len(ids) and all(row.get("status") == "a" for row in rows):
                 count("suggestions", "hit" if not misses else "partial")
                 return total, rows

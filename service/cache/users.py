@@ -29,7 +29,7 @@ class CachedUsers:
     def find_viewer(self, user_id: int) -> dict | None:
         """`{"is_staff"}` for an active user, else None (a miss is cached too)."""
         try:
-            found = self.store.lookup([(viewer_key(user_id), "")], [user_id])
+            found = self.store.lookup([(viewer_key(user_id), "")])
         except CacheDown:
             count("viewer", "skipped")
             return self.inner.find_viewer(user_id)
@@ -47,9 +47,8 @@ class CachedUsers:
     def find_user(self, user_id: int, viewer_id: int | None) -> dict:
         """The active user's row as the viewer sees it; UserNotFound otherwise."""
         ids = [user_id]
-        deps = [user_id] if viewer_id is None else [user_id, viewer_id]
         try:
-            found = self.store.lookup(self.rows.keys(ids, viewer_id), deps)
+            found = self.store.lookup(self.rows.keys(ids, viewer_id))
         except CacheDown:
             count("user", "skipped")
             return self.inner.find_user(user_id, viewer_id)
@@ -63,9 +62,7 @@ class CachedUsers:
         """`{id: facts}` between the viewer and each id that is a user (see graph/users.py)."""
         wanted = list(dict.fromkeys(ids))
         try:
-            found = self.store.lookup(
-                [(facts_key(viewer_id, i), "") for i in wanted], [viewer_id, *wanted]
-            )
+            found = self.store.lookup([(facts_key(viewer_id, i), "") for i in wanted])
         except CacheDown:
             count("pair", "skipped")
             return self.inner.read_pair_states(viewer_id, ids)

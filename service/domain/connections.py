@@ -17,12 +17,17 @@ from service.domain.errors import (
     TooManyPendingRequests,
 )
 from service.domain.lifecycle import Action, apply_change, classify, status_of
-from service.domain.ports import NO_CACHE, CacheInvalidation, GraphPorts
+from service.domain.ports import (
+    NO_CACHE,
+    CacheInvalidation,
+    ConnectionPageJson,
+    ConnectionPageReads,
+    GraphPorts,
+)
 from service.domain.schemas import is_user_id
+from service.domain.user_json import PRIVATE_FIELDS, UserJson, encode_user, status_json
 from service.graph.errors import UserNotFound
 from service.observability import metrics
-
-PRIVATE_FIELDS = ("email", "email_isvalid")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,19 @@ class Access(Enum):
     SIGNED_IN = "signed_in"  # a signed-in user, in either mode
 
 
+class EncodedConnectionPages:
+    """`ConnectionPageJson` over plain pages (the graph without the cache): rows encoded."""
+
+    def __init__(self, inner: ConnectionPageReads):
+        self.inner = inner
+
+    def list_user_connections_json(
+        self, user_id: int, viewer_id: int | None, offset: int, limit: int
+    ) -> tuple[int, list[tuple[UserJson, bytes]]]:
+        count, rows = self.inner.list_user_connections(user_id, viewer_id, offset, limit)
+        return count, [(encode_user(row), status_json(row["connection_status"])) for row in rows]
+
+
 class ConnectionsService:
     """Authentication, the community rules and the listing, over the graph layer."""
 
@@ -55,6 +73,10 @@ class ConnectionsService:
         cache: CacheInvalidation = NO_CACHE,
     ):
         self.graph = graph
+        pages = graph.connections
+        self.connection_json = (
+            pages if isinstance(pages, ConnectionPageJson) else EncodedConnectionPages(pages)
+        )
         self.cache = cache
         self.settings = settings
         self.community = community or CommunitySettings(graph.community, settings)
@@ -133,12 +155,15 @@ class ConnectionsService:
 
     def list_connections(
         self, user_id: int, viewer: Viewer | None, offset: int, limit: int
-    ) -> tuple[int, list[dict]]:
-        """`(count, users)`: one page of the user's connections as the viewer may see them."""
-        count, users = self.graph.connections.list_user_connections(
+    ) -> tuple[int, list[bytes]]:
+        """`(count, users)`: one page of the user's connections as the viewer may see them,
+        each user as its JSON (what the page is spliced from)."""
+        count, users = self.connection_json.list_user_connections_json(
             user_id, viewer.user_id if viewer else None, offset, limit
         )
-        return count, self._hide_private(viewer, users)
+        return count, [
+            user.render(status, _may_see_private(viewer, user.id)) for user, status in users
+        ]
 
     def require_viewer(self, viewer: Viewer | None) -> Viewer:
         """The connection API's own endpoints need a signed-in user (401)."""

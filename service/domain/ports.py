@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from service.domain.user_json import UserJson
 from service.graph.explore import NetworkBounds
 
 # The runner's own contract (graph/runner.py): the stores in graph/ are typed against it too.
@@ -33,6 +34,17 @@ class ConnectionPageReads(Protocol):
     def list_user_connections(
         self, user_id: int, viewer_id: int | None, offset: int, limit: int
     ) -> tuple[int, list[dict]]: ...
+
+
+@runtime_checkable
+class ConnectionPageJson(Protocol):
+    """The same pages as encoded users (domain/user_json.py), each with the viewer's
+    connection_status as JSON: what the API splices a page from (service/cache/connections.py;
+    over the plain pages, `domain.connections.EncodedConnectionPages`)."""
+
+    def list_user_connections_json(
+        self, user_id: int, viewer_id: int | None, offset: int, limit: int
+    ) -> tuple[int, list[tuple[UserJson, bytes]]]: ...
 
 
 class SuggestionReads(Protocol):

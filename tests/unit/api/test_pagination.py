@@ -1,8 +1,9 @@
 """paginate(): Django REST framework's LimitOffsetPagination links, string for string."""
 
+import orjson
 import pytest
 
-from service.api.pagination import paginate, remove_query_param, replace_query_param
+from service.api.pagination import Page, paginate, remove_query_param, replace_query_param
 
 URL = "http://testserver/api/v2/user/1/connections/"
 
@@ -53,3 +54,27 @@ def test_links(query, count, offset, limit, next_, previous):
 def test_next_is_null_exactly_when_offset_plus_limit_reaches_count():
     assert paginate(URL, 8, 4, 4, [])["next"] is None
     assert paginate(URL, 9, 4, 4, [])["next"] == URL + "?limit=4&offset=8"
+
+
+@pytest.mark.parametrize(("count", "offset", "limit", "n"), [(0, 0, 20, 0), (45, 20, 20, 2)])
+def test_the_encoded_envelope_is_the_encoded_envelope(count, offset, limit, n):
+    page = Page("http://testserver/api/v2/user/1/connections/?limit=20", offset, limit)
+    users = [{"id": i, "username": f"u{i}", "tags": [{"a": [1]}]} for i in range(n)]
+    spliced = page.encoded_envelope(count, [orjson.dumps(u) for u in users])
+    assert spliced == orjson.dumps(page.envelope(count, users))
+
+
+def test_the_pager_remembers_pages_not_refusals():
+    from falcon import testing
+    from marshmallow import ValidationError
+
+    from service.api.pagination import Pager
+    from service.api.schemas import ConnectionsQuerySchema
+
+    pager = Pager(ConnectionsQuerySchema(max_limit=50), trust_forwarded=False)
+    for _ in range(2):  # the second answer is the remembered one
+        page = pager.page(testing.create_req(query_string="limit=500&offset=40"))
+        assert (page.offset, page.limit) == (40, 50)
+        with pytest.raises(ValidationError) as refused:
+            pager.page(testing.create_req(query_string="limit=0"))
+        assert "limit" in refused.value.messages
