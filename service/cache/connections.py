@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import orjson
 
-from service.cache.client import CacheDown
 from service.cache.objects import (
-    OBJECT_PREFIX,
     RowReads,
     UserPages,
+    page_with_users,
     row_fills,
     row_of,
-    status_prefix,
 )
 from service.cache.store import CacheStore, Fill, Snapshot, count
 from service.domain.ports import ConnectionPageReads
@@ -49,12 +47,8 @@ class CachedConnectionPages:
             count("page", "deep")
             return self._read(user_id, viewer_id, offset, limit)
         field = f"{offset}:{limit}"
-        try:
-            found = self.store.page(
-                list_key(user_id), field, OBJECT_PREFIX, status_prefix(viewer_id), viewer_id
-            )
-        except CacheDown:
-            count("page", "skipped")
+        found = page_with_users(self.store, "page", list_key(user_id), field, viewer_id)
+        if found is None:
             return self._read(user_id, viewer_id, offset, limit)
         if found.page is not None:
             total, ids = orjson.loads(found.page)

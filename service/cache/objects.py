@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
-from service.cache.store import CacheStore, Fill, Lookup, Snapshot, revive
+from service.cache.client import CacheDown
+from service.cache.store import CacheStore, Fill, Lookup, PageLookup, Snapshot, count, revive
 from service.domain.ports import UserReads
 from service.domain.user_json import NULL, UserJson, encode_user, status_json, user_row
 
@@ -34,6 +35,18 @@ def object_key(user_id: int) -> str:
 def status_prefix(viewer_id: int | None) -> str:
     """The viewer's status keys without the user's id ('' for an anonymous viewer)."""
     return "" if viewer_id is None else f"c:ps:{viewer_id}:"
+
+
+def page_with_users(
+    store: CacheStore, kind: str, key: str, field: str, viewer_id: int | None
+) -> PageLookup | None:
+    """A list page with its users' objects and `viewer_id`'s statuses (store.page), or None
+    when the cache is down (counted as `kind` skipped: the caller reads Neo4j)."""
+    try:
+        return store.page(key, field, OBJECT_PREFIX, status_prefix(viewer_id), viewer_id)
+    except CacheDown:
+        count(kind, "skipped")
+        return None
 
 
 def status_key(viewer_id: int, user_id: int) -> str:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import orjson
 
-from service.cache.client import CacheDown
-from service.cache.objects import OBJECT_PREFIX, RowReads, UserRows, row_fills, status_prefix
+from service.cache.objects import RowReads, UserRows, page_with_users, row_fills
 from service.cache.store import CacheStore, Fill, Lookup, count
 from service.domain.ports import SuggestionReads
 
@@ -38,12 +37,8 @@ class CachedSuggestions:
             count("suggestions", "deep")
             return self.inner.suggest_users(user_id, offset, limit)
         field = f"{offset}:{limit}"
-        try:
-            found = self.store.page(
-                suggestions_key(user_id), field, OBJECT_PREFIX, status_prefix(user_id), user_id
-            )
-        except CacheDown:
-            count("suggestions", "skipped")
+        found = page_with_users(self.store, "suggestions", suggestions_key(user_id), field, user_id)
+        if found is None:
             return self.inner.suggest_users(user_id, offset, limit)
         if found.page is not None:
             total, ids = orjson.loads(found.page)
