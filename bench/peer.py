@@ -241,8 +241,6 @@ def start_endpoints(settings) -> dict[str, Gunicorn]:
         "NEO4J_URI": f"bolt://127.0.0.1:{settings.server.bolt_port}",
         "NEO4J_PASSWORD": settings.neo4j_password,
         "JWT_SECRET": "b" * 32,
-        # Thousands of pages a second from one address: the limiter (issue 19) would answer 429.
-        "RATE_LIMITS_ENABLED": "false",
     }
     variants = {
         "endpoint, sync workers (Connection: close)": {"GUNICORN_WORKER_CLASS": "sync"},
