@@ -77,6 +77,10 @@ def test_a_shared_address_keeps_the_second_hop_and_a_drawn_user_recentres(open_p
     page = open_page("/explore/?user=1&hops=2")
     wait_drawn(page, 7, 9)
     assert page.get_by_label("Second hop").is_checked()
+    # The card and the list arrive after the drawing and move the graph's box down the page:
+    # a click aimed before they land misses the node.
+    page.wait_for_selector("#card-name:text-is('user1')")
+    page.wait_for_function("document.querySelectorAll('#connections-list li').length === 4")
     # Cytoscape keeps its instance on the container (`_cyreg`): where user 6 was drawn
     x, y = page.evaluate(
         """() => { const p = document.getElementById('graph')._cyreg.cy
