@@ -1,9 +1,9 @@
 """`connections export`: a consistent snapshot of the graph as files analysts' tools read.
 
 Everything is read in ONE read transaction (so the tables agree with each other and with the
-event-log position in the manifest), a page of users at a time (keyset on id) and that page's
-connections and requests, and written out batch by batch: memory is one page, whatever the
-graph's size.
+event-log position in the manifest): the users a chunk of node ids at a time, then the
+connections and requests a chunk of relationship ids at a time (analytics/scan.py), written out
+batch by batch: memory is one chunk, whatever the graph's size. Rows come in storage order.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 import pyarrow as pa
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
 
-from service.analytics import snapshot
+from service.analytics import scan, snapshot
 from service.analytics.snapshot import ExportError, Manifest
 from service.graph import cypher
 
@@ -53,7 +53,7 @@ class _TableWriter:
                 path, schema, write_options=pacsv.WriteOptions(quoting_style="needed")
             )
 
-    def write_columns(self, columns: dict[str, list]) -> None:
+    def write_columns(self, columns: dict[str, Any]) -> None:
         batch = pa.RecordBatch.from_pydict(columns, schema=self.schema)
         if batch.num_rows:
             self._writer.write_batch(batch)
@@ -63,42 +63,35 @@ class _TableWriter:
         self._writer.close()
 
 
-def _pages(tx: ManagedTransaction, page: int) -> Iterator[list[dict]]:
-    """The users in id order, `page` at a time, as records' dicts."""
-    after = -(2**63)
-    while True:
-        rows = [
-            r.data()
-            for r in tx.run(cypher.query("analytics/support/export_users"), after=after, limit=page)
-        ]
+def _user_chunks(tx: ManagedTransaction, highest: int, size: int) -> Iterator[dict[str, Any]]:
+    """The users, a chunk of node ids at a time, as parallel columns of USERS_SCHEMA (date_joined
+    as epoch microseconds, which Arrow takes as they are)."""
+    names = snapshot.USERS_SCHEMA.names
+    for low, high in scan.id_chunks(highest, size):
+        record = tx.run(cypher.query("analytics/support/export_users"), low=low, high=high).single()
+        rows = record["rows"] if record else []
         if not rows:
-            return
-        yield rows
-        after = rows[-1]["id"]
+            continue
+        columns: dict[str, Any] = dict(zip(names, zip(*rows, strict=True), strict=True))
+        # ISO text from the query, parsed by Arrow (a driver Date per value costs more).
+        columns["date_of_birth"] = pa.array(columns["date_of_birth"], pa.string()).cast(pa.date32())
+        yield columns
 
 
-def _user_columns(rows: list[dict]) -> dict[str, list]:
-    columns: dict[str, list] = {name: [] for name in snapshot.USERS_SCHEMA.names}
-    for row in rows:
-        for name, values in columns.items():
-            value = row[name]
-            if name == "date_joined":
-                value = _utc(value)
-            elif name == "date_of_birth" and value is not None:
-                value = value.to_native()
-            values.append(value)
-    return columns
-
-
-def _columns(tx: ManagedTransaction, name: str, low: int, high: int) -> dict[str, list]:
-    """One page's table as the query returns it: parallel columns (timestamps as epoch
-    microseconds, which Arrow takes as they are: no Python datetime per row)."""
-    record = tx.run(cypher.query(name), low=low, high=high).single()
-    assert record is not None  # collect() always answers one row
-    columns = record.data()
-    if "rejected" in columns:  # wrapped in one-item lists so that nulls survive collect()
-        columns["rejected"] = [value for (value,) in columns["rejected"]]
-    return columns
+def _relationship_chunks(tx: ManagedTransaction, highest: int, size: int) -> Iterator[dict]:
+    """The connections' and requests' columns, a chunk of relationship ids at a time."""
+    for low, high in scan.id_chunks(highest, size):
+        chunk: dict = {"ids": high - low + 1}
+        for table in ("connections", "requests"):
+            record = tx.run(
+                cypher.query(f"analytics/support/export_{table}"), low=low, high=high
+            ).single()
+            assert record is not None  # collect() always answers one row
+            # Not record.data(): it walks every item of every list (the half of the export).
+            chunk[table] = dict(zip(record.keys(), record.values(), strict=True))
+        requests = chunk["requests"]
+        requests["rejected"] = [value for (value,) in requests["rejected"]]
+        yield chunk
 
 
 class Exporter:
@@ -132,7 +125,9 @@ class Exporter:
             return self._graphml(tx, out) if fmt == "graphml" else self._tables(tx, out, fmt)
 
         timed = unit_of_work(timeout=self.timeout, metadata={"app": "connections-export"})(work)
-        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+        with self.driver.session(
+            database=self.database, default_access_mode=READ_ACCESS, **scan.QUIET
+        ) as s:
             position = s.execute_read(timed)
         manifest = Manifest(
             format=fmt,
@@ -146,13 +141,13 @@ class Exporter:
         (out / snapshot.MANIFEST).write_text(manifest.to_json())
         return manifest
 
-    def _bar(self, total: int):
+    def _bar(self, total: int, unit: str):
         from tqdm import tqdm
 
         return tqdm(
             total=total,
-            unit=" users",
-            desc="export",
+            unit=f" {unit}",
+            desc=f"export {unit}",
             file=sys.stderr,
             disable=not self.progress,
             dynamic_ncols=True,
@@ -163,6 +158,25 @@ class Exporter:
         assert record is not None
         return record.data()
 
+    def _users(self, tx: ManagedTransaction, position: dict) -> Iterator[dict[str, Any]]:
+        bar = self._bar(position["users"], "users")
+        try:
+            for columns in _user_chunks(tx, position["max_node_id"], self.page):
+                yield columns
+                bar.update(len(columns["id"]))
+        finally:
+            bar.close()
+
+    def _relationships(self, tx: ManagedTransaction, position: dict) -> Iterator[dict]:
+        highest = position["max_relationship_id"]
+        bar = self._bar(highest + 1, "relationship ids")
+        try:
+            for chunk in _relationship_chunks(tx, highest, scan.relationship_chunk(self.page)):
+                yield chunk
+                bar.update(chunk["ids"])
+        finally:
+            bar.close()
+
     def _tables(self, tx: ManagedTransaction, out: Path, fmt: str) -> dict:
         # A retried transaction starts again from an empty folder: the writers truncate.
         position = self._position(tx)
@@ -170,17 +184,13 @@ class Exporter:
             table: _TableWriter(snapshot.table_path(out, table, fmt), schema, fmt)
             for table, schema in snapshot.SCHEMAS.items()
         }
-        bar = self._bar(position["users"])
         try:
-            for rows in _pages(tx, self.page):
-                low, high = rows[0]["id"], rows[-1]["id"]
-                writers["users"].write_columns(_user_columns(rows))
+            for columns in self._users(tx, position):
+                writers["users"].write_columns(columns)
+            for chunk in self._relationships(tx, position):
                 for table in ("connections", "requests"):
-                    query = f"analytics/support/export_{table}"
-                    writers[table].write_columns(_columns(tx, query, low, high))
-                bar.update(len(rows))
+                    writers[table].write_columns(chunk[table])
         finally:
-            bar.close()
             for writer in writers.values():
                 writer.close()
         written = {table: writer.rows for table, writer in writers.items()}
@@ -200,9 +210,7 @@ class Exporter:
                 f"{GRAPHML_MAX_CONNECTIONS:,} connections, this one has {position['users']:,} "
                 f"and {position['connections']:,}; use --format parquet"
             )
-        bar = self._bar(position["users"])
         path = out / "graph.graphml"
-        edges: list[tuple[int, int, int]] = []
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(
                 '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -212,28 +220,27 @@ class Exporter:
                 '  <key id="created_at" for="edge" attr.name="created_at" attr.type="string"/>\n'
                 '  <graph id="connections" edgedefault="undirected">\n'
             )
-            for rows in _pages(tx, self.page):
-                for row in rows:
+            # GraphML wants every node before the edges that name it: the scans come in that order.
+            for columns in self._users(tx, position):
+                for user_id, username, is_staff in zip(
+                    columns["id"], columns["username"], columns["is_staff"], strict=True
+                ):
                     handle.write(
-                        f'    <node id="{row["id"]}"><data key="username">'
-                        f'{_text(row["username"])}</data><data key="is_staff">'
-                        f"{'true' if row['is_staff'] else 'false'}</data></node>\n"
+                        f'    <node id="{user_id}"><data key="username">{_text(username)}'
+                        f'</data><data key="is_staff">{"true" if is_staff else "false"}'
+                        "</data></node>\n"
                     )
-                low, high = rows[0]["id"], rows[-1]["id"]
-                page = _columns(tx, "analytics/support/export_connections", low, high)
-                edges.extend(
-                    zip(page["user_id"], page["other_id"], page["created_at"], strict=True)
-                )
-                bar.update(len(rows))
-            # GraphML wants every node before the edges that name it (bounded by the cap above).
-            for a, b, created in edges:
-                stamp = _utc(created)
-                handle.write(
-                    f'    <edge source="{a}" target="{b}"><data key="created_at">'
-                    f"{stamp.isoformat() if stamp else ''}</data></edge>\n"
-                )
+            for chunk in self._relationships(tx, position):
+                edges = chunk["connections"]
+                for a, b, created in zip(
+                    edges["user_id"], edges["other_id"], edges["created_at"], strict=True
+                ):
+                    stamp = _utc(created)
+                    handle.write(
+                        f'    <edge source="{a}" target="{b}"><data key="created_at">'
+                        f"{stamp.isoformat() if stamp else ''}</data></edge>\n"
+                    )
             handle.write("  </graph>\n</graphml>\n")
-        bar.close()
         return position
 
 

@@ -14,7 +14,7 @@ import igraph as ig
 import numpy as np
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
 
-from service.analytics import snapshot
+from service.analytics import scan, snapshot
 from service.graph import cypher
 
 LOAD_PAGE = 100_000
@@ -70,14 +70,20 @@ def from_export(folder: Path) -> LoadedGraph:
 def from_neo4j(
     driver: Driver, database: str = "neo4j", *, page: int = LOAD_PAGE, progress: bool = True
 ) -> LoadedGraph:
-    """The graph in Neo4j, read in one read transaction, a page of users at a time."""
+    """The graph in Neo4j, read in one read transaction: the user ids a chunk of node ids at a
+    time, then the pairs a chunk of relationship ids at a time (analytics/scan.py)."""
     from tqdm import tqdm
 
     def work(tx: ManagedTransaction) -> LoadedGraph:
-        total = tx.run(cypher.query("analytics/support/export_position")).single()
+        position = tx.run(cypher.query("analytics/support/export_position")).single()
+        assert position is not None
+        highest_node, highest_relationship = (
+            position["max_node_id"],
+            position["max_relationship_id"],
+        )
         bar = tqdm(
-            total=total["users"] if total else None,
-            unit=" users",
+            total=highest_node + highest_relationship + 2,
+            unit=" ids",
             desc="load",
             file=sys.stderr,
             disable=not progress,
@@ -86,26 +92,22 @@ def from_neo4j(
         ids: list[np.ndarray] = []
         ones: list[np.ndarray] = []
         others: list[np.ndarray] = []
-        after = -(2**63)
         try:
-            while True:
+            for low, high in scan.id_chunks(highest_node, page):
                 record = tx.run(
-                    cypher.query("analytics/support/export_user_ids"), after=after, limit=page
+                    cypher.query("analytics/support/export_user_ids"), low=low, high=high
                 ).single()
-                page_ids = record["ids"] if record else []
-                if not page_ids:
-                    break
-                ids.append(np.array(page_ids, dtype=np.int64))
+                if record and record["ids"]:
+                    ids.append(np.array(record["ids"], dtype=np.int64))
+                bar.update(high - low + 1)
+            for low, high in scan.id_chunks(highest_relationship, scan.relationship_chunk(page)):
                 pairs = tx.run(
-                    cypher.query("analytics/support/load_pairs"),
-                    low=page_ids[0],
-                    high=page_ids[-1],
+                    cypher.query("analytics/support/load_pairs"), low=low, high=high
                 ).single()
-                if pairs:
+                if pairs and pairs["user_id"]:
                     ones.append(np.array(pairs["user_id"], dtype=np.int64))
                     others.append(np.array(pairs["other_id"], dtype=np.int64))
-                after = page_ids[-1]
-                bar.update(len(page_ids))
+                bar.update(high - low + 1)
         finally:
             bar.close()
         empty = np.empty(0, np.int64)
@@ -116,5 +118,7 @@ def from_neo4j(
         )
 
     timed = unit_of_work(timeout=LOAD_TIMEOUT, metadata={"app": "connections-analyze"})(work)
-    with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+    with driver.session(
+        database=database, default_access_mode=READ_ACCESS, **scan.QUIET
+    ) as session:
         return session.execute_read(timed)

@@ -1,6 +1,6 @@
-// One page of user ids in id order after $after (keyset), as one list: {ids}.
-// Params: $after: int, $limit: int.
+// The ids of the users among the nodes of internal ids $low..$high (inclusive;
+// analytics/scan.py), as one list: {ids}.
+// Params: $low: int, $high: int.
 MATCH (u:User)
-WHERE u.id > $after
-WITH u.id AS id ORDER BY id LIMIT $limit
-RETURN collect(id) AS ids
+WHERE id(u) IN range($low, $high)
+RETURN collect(u.id) AS ids
