@@ -36,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import postgres
+from bench import cache_sweeps, postgres
 from bench.common import quiet_gunicorn
 from bench.toolkit import ROOT
 from bench.toolkit.graphs import (
@@ -99,6 +99,13 @@ class Client:
         resp = self.conn.getresponse()
         resp.read()
         return resp.status, (time.perf_counter() - started) * 1000
+
+    def get_json(self, path: str, headers=None) -> dict:
+        self.conn.request("GET", path, headers=headers or {})
+        resp = self.conn.getresponse()
+        body = resp.read()
+        assert resp.status == 200, (path, resp.status, body[:200])
+        return json.loads(body)
 
 
 def one_client(base: str, paths: list[str], before=None) -> float:
@@ -433,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
             if name == CACHED:
                 figures["redis memory"] = rclient.info("memory")["used_memory_human"]
                 figures["redis keys"] = rclient.dbsize()
+                sweeps(figures, apps[CACHED].base, rclient, settings, users)
     rclient.close()
     redis_server.stop()
     table = figures_table(figures, args.rounds, args.seconds)
@@ -441,6 +449,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         record("The cache (issue 18)", command_line("bench.cache", argv), table)
     return 0
+
+
+def sweeps(figures: dict, base: str, rclient, settings, users: list[int]) -> None:
+    """The entry sizes after the mixes, then the suggestions sweep (bench/cache_sweeps.py)."""
+    kinds = cache_sweeps.memory_by_kind(rclient)
+    figures["redis entries"] = kinds
+    figures["whole graph page 1, bytes"] = cache_sweeps.whole_graph_bytes(
+        kinds, figures["graph users"]
+    )
+    client = Client(base)
+    with db.create_driver(settings) as driver:
+        groups = cache_sweeps.sweep_users(driver, settings.neo4j_database, users, client)
+        sweep = cache_sweeps.suggestion_sweep(
+            client, groups, bearer, rclient.flushdb, driver, settings.neo4j_database
+        )
+    sweep["groups"] = ", ".join(f"{len(v)} {k}" for k, v in groups.items())
+    figures["suggestions sweep"] = sweep
+    log(f"suggestions sweep: {sweep}")
 
 
 def figures_table(figures: dict, rounds: int, seconds: int) -> str:
@@ -493,6 +519,7 @@ def figures_table(figures: dict, rounds: int, seconds: int) -> str:
     rows.append(
         f"| Redis memory after the run | {figures['redis memory']}, {figures['redis keys']:,} keys |"
     )
+    rows += cache_sweeps.table_rows(figures)
     for key, value in figures.items():
         if key.startswith("cpu ms"):
             rows.append(
