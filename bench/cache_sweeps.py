@@ -8,8 +8,8 @@ the cache server holds per user (the whole graph's memory, from measured entry s
   request with them.
 - `memory_by_kind`: Redis MEMORY USAGE of a sample of every kind of entry (`c:uj:` objects,
   `c:cl:` lists, `c:v:` versions, ...), averaged, so that the memory of the whole graph's page 1
-  (every user's list and object, and their versions) is the sum of measured sizes times its
-  user count, not a guess.
+  (every user's list and object) is the sum of measured sizes times its user count, not a
+  guess.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def memory_by_kind(rclient, per_kind: int = 2000) -> dict[str, dict]:
 
 
 def whole_graph_bytes(kinds: dict[str, dict], users: int) -> int:
-    """Page 1 of every user cached: one object, one list and one version per user."""
+    """Page 1 of every user cached: one object and one list per user."""
     return sum(kinds[k]["mean bytes"] for k in KINDS_PER_USER if k in kinds) * users
 
 
@@ -131,7 +131,7 @@ def table_rows(figures: dict) -> list[str]:
         total = figures["whole graph page 1, bytes"]
         rows.append(
             f"| Redis, mean MEMORY USAGE per entry kind | {sizes} |\n"
-            f"| Redis for page 1 of every user of the graph (object + list + version per user, "
+            f"| Redis for page 1 of every user of the graph (an object and a list per user, "
             f"from the sizes above × {figures['graph users']:,}) | **{total / 2**20:,.0f} MiB** |"
         )
     return rows
