@@ -1,7 +1,9 @@
 """`connections export`: a consistent snapshot of the graph as files analysts' tools read.
 
-Everything is read in ONE read transaction (so the tables agree with each other and with the
-event-log position in the manifest): the users a chunk of node ids at a time, then the
+Everything is read in ONE read transaction, and the position (event log, totals, highest ids)
+is read at its start and again at its end: Neo4j reads are read-committed, so an attempt that
+saw a write land is read again (ATTEMPTS), and the files agree with each other and with the
+manifest's event-log position. The users a chunk of node ids at a time, then the
 connections and requests a chunk of relationship ids at a time (analytics/scan.py), written out
 batch by batch: memory is one chunk, whatever the graph's size. Rows come in storage order.
 """
@@ -28,6 +30,14 @@ DEFAULT_PAGE = 50_000
 GRAPHML_MAX_USERS = 100_000
 GRAPHML_MAX_CONNECTIONS = 1_000_000
 EXPORT_TIMEOUT = 3600.0
+# Neo4j's read transactions are read-committed, not snapshots: a write that commits while an
+# export reads is partly in it. The position is read again at the end; an attempt that saw it
+# move is thrown away and the export read again, up to this many times.
+ATTEMPTS = 3
+
+
+class _GraphMoved(Exception):
+    """An attempt's position at its end differs from its start: what changed, in one line."""
 
 
 def _utc(micros: int | None) -> dt.datetime | None:
@@ -125,10 +135,7 @@ class Exporter:
             return self._graphml(tx, out) if fmt == "graphml" else self._tables(tx, out, fmt)
 
         timed = unit_of_work(timeout=self.timeout, metadata={"app": "connections-export"})(work)
-        with self.driver.session(
-            database=self.database, default_access_mode=READ_ACCESS, **scan.QUIET
-        ) as s:
-            position = s.execute_read(timed)
+        position = self._read(timed)
         manifest = Manifest(
             format=fmt,
             users=position["users"],
@@ -140,6 +147,38 @@ class Exporter:
         )
         (out / snapshot.MANIFEST).write_text(manifest.to_json())
         return manifest
+
+    def _read(self, work) -> dict:
+        """The position of the first attempt that saw the graph hold still (see ATTEMPTS)."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.driver.session(
+                    database=self.database,
+                    default_access_mode=READ_ACCESS,
+                    notifications_min_severity=scan.QUIET,
+                ) as session:
+                    return session.execute_read(work)
+            except _GraphMoved as moved:
+                if attempt == ATTEMPTS:
+                    raise ExportError(
+                        f"the graph changed while it was read, in each of {ATTEMPTS} attempts "
+                        f"(last: {moved}); an export is one state of the graph: run it again "
+                        "when writes pause"
+                    ) from None
+                print(
+                    f"export: the graph changed while it was read ({moved}); reading it again",
+                    file=sys.stderr,
+                )
+        raise AssertionError("unreachable")
+
+    def _still(self, tx: ManagedTransaction, position: dict) -> None:
+        """Raise _GraphMoved when the graph's position is no longer `position`."""
+        now = self._position(tx)
+        if now != position:
+            moved = ", ".join(
+                f"{k} {position[k]} -> {now[k]}" for k in now if now[k] != position[k]
+            )
+            raise _GraphMoved(moved)
 
     def _bar(self, total: int, unit: str):
         from tqdm import tqdm
@@ -193,9 +232,10 @@ class Exporter:
         finally:
             for writer in writers.values():
                 writer.close()
+        self._still(tx, position)
         written = {table: writer.rows for table, writer in writers.items()}
         expected = {table: position[table] for table in snapshot.TABLES}
-        if written != expected:  # one transaction: only a bug can make these differ
+        if written != expected:  # the graph held still: only a bug can make these differ
             raise ExportError(f"wrote {written} rows but the snapshot counts {expected}")
         return position
 
@@ -241,6 +281,7 @@ class Exporter:
                         f"{stamp.isoformat() if stamp else ''}</data></edge>\n"
                     )
             handle.write("  </graph>\n</graphml>\n")
+        self._still(tx, position)
         return position
 
 

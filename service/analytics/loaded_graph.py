@@ -119,6 +119,6 @@ def from_neo4j(
 
     timed = unit_of_work(timeout=LOAD_TIMEOUT, metadata={"app": "connections-analyze"})(work)
     with driver.session(
-        database=database, default_access_mode=READ_ACCESS, **scan.QUIET
+        database=database, default_access_mode=READ_ACCESS, notifications_min_severity=scan.QUIET
     ) as session:
         return session.execute_read(timed)

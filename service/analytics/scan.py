@@ -20,9 +20,9 @@ from neo4j import NotificationMinimumSeverity
 # directed relationships per user, so a relationship chunk costs about what a node chunk does.
 RELATIONSHIPS_PER_NODE = 20
 
-# The sessions of these reads: `id()` draws a deprecation warning per query, which the driver
-# would log once a chunk.
-QUIET = {"notifications_min_severity": NotificationMinimumSeverity.OFF}
+# The sessions' `notifications_min_severity`: `id()` draws a deprecation warning per query,
+# which the driver would log once a chunk.
+QUIET = NotificationMinimumSeverity.OFF
 
 
 def id_chunks(highest: int, size: int) -> Iterator[tuple[int, int]]:

@@ -24,7 +24,10 @@ def register(commands) -> None:
         help="parquet (default), csv (same columns) or graphml (Gephi; small graphs only)",
     )
     parser.add_argument(
-        "--page", type=positive_int, default=50_000, help="node ids read per query (default 50000; relationship ids: 20 times as many)"
+        "--page",
+        type=positive_int,
+        default=50_000,
+        help="node ids read per query (default 50000; relationship ids: 20 times as many)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.set_defaults(func=run)

@@ -93,6 +93,32 @@ def test_the_manifest_names_the_event_log_position(community, neo4j_settings, tm
     assert export(community, neo4j_settings, tmp_path / "out").event_id == 42
 
 
+def test_an_export_that_saw_a_write_reads_again_and_fails_when_writes_never_pause(
+    community, neo4j_settings, tmp_path, monkeypatch, capsys
+):
+    database = neo4j_settings.neo4j_database
+    real_users = Exporter._users
+    new_ids = iter(range(10_001, 10_100))
+    writes_left = [1]
+
+    def users_while_someone_writes(self, tx, position):
+        if writes_left[0]:  # committed by another session while this transaction reads
+            writes_left[0] -= 1
+            community.execute_query(
+                "CREATE (:User {id: $id, status: 'a'})", id=next(new_ids), database_=database
+            )
+        yield from real_users(self, tx, position)
+
+    monkeypatch.setattr(Exporter, "_users", users_while_someone_writes)
+    manifest = export(community, neo4j_settings, tmp_path / "out")
+    assert "the graph changed while it was read (users 300 -> 301" in capsys.readouterr().err
+    assert manifest.users == 301 == tables(tmp_path / "out")["users"].num_rows
+
+    writes_left[0] = 99  # a write during every attempt
+    with pytest.raises(ExportError, match="changed while it was read, in each of 3 attempts"):
+        export(community, neo4j_settings, tmp_path / "again")
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_import_of_an_export_is_the_graph_again(community, neo4j_settings, tmp_path, fmt, capsys):
     export(community, neo4j_settings, tmp_path / "first", fmt)
