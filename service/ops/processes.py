@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -30,7 +30,13 @@ def alive(pid: int) -> bool:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except FileNotFoundError:
         return False
-    return state != "Z"
+    if state == "Z":
+        # It became a zombie after the waitpid above: reap it now, or nobody does (and Neo4j's
+        # start-up check counts a zombie's pid as a running server).
+        with suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        return False
+    return True
 
 
 def port_is_free(port: int) -> bool:
@@ -205,7 +211,9 @@ class ManagedProcess(Generic[StatusT]):
         wait_gone(pid, timeout or self.kill_timeout, poll=self.kill_poll)
         # A zombie no longer runs, but Neo4j's own start-up check still sees its pid in /proc
         # ("Neo4j is already running"): wait until its parent has reaped it too.
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        while alive(pid) or Path(f"/proc/{pid}").exists():
+            if time.monotonic() > deadline:
+                break
             time.sleep(self.kill_poll)
         self.pid_file.unlink(missing_ok=True)
         return pid

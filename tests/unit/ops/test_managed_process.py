@@ -91,3 +91,51 @@ def test_the_status_text_says_whether_the_server_runs_then_its_rows():
         "redis:       running (pid 42)\nhome:        /x"
     )
     assert status_text("neo4j", None, []) == "neo4j:       stopped"
+
+
+def test_alive_reaps_a_child_that_is_already_a_zombie():
+    """A killed child seen as a zombie is reaped on the spot: Neo4j's start-up check counts a
+    zombie's pid as a running server ("Neo4j is already running"), and a kill() that waited for
+    a zombie nobody reaped failed a restart in a clean-clone run."""
+    import os
+    import signal
+    from pathlib import Path
+
+    from service.ops.processes import alive
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    os.kill(child.pid, signal.SIGKILL)
+    stat = Path(f"/proc/{child.pid}/stat")
+    deadline = time.monotonic() + 10
+    while stat.read_text().split(")")[-1].split()[0] != "Z":  # dead, not yet reaped
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert not alive(child.pid)
+    assert not stat.exists()  # reaped: no zombie left for a start-up check to see
+    child.returncode = -9  # reaped behind Popen's back: keep its finaliser quiet
+
+
+def test_kill_reaps_even_when_its_wait_saw_no_zombie(tmp_path, monkeypatch):
+    """The race of the clean-clone run: the process turned zombie between wait_gone()'s last
+    waitpid and its look at /proc, so wait_gone() returned without reaping it. kill() must reap
+    it itself, not wait out its timeout and leave it for Neo4j's start-up check."""
+    from pathlib import Path
+
+    from service.ops import processes
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    cmdline, deadline = Path(f"/proc/{child.pid}/cmdline"), time.monotonic() + 10
+    while b"time.sleep(60)" not in cmdline.read_bytes():  # exec'd: the pid is the server's
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    server = FakeServer(tmp_path, [])
+    server.pid_file = tmp_path / "fake.pid"
+    server.pid_file.write_text(f"{child.pid}\n")
+    server.kill_timeout = 5.0
+    monkeypatch.setattr(server, "owns", lambda cmdline: b"time.sleep(60)" in cmdline)
+    monkeypatch.setattr(processes, "wait_gone", lambda pid, timeout, poll: True)
+    started = time.monotonic()
+    assert server.kill() == child.pid
+    assert time.monotonic() - started < 2.0
+    assert not Path(f"/proc/{child.pid}").exists()
+    child.returncode = -9  # reaped behind Popen's back: keep its finaliser quiet
