@@ -141,7 +141,8 @@ $(PEER_STAMP): $(STAMP)
 
 # The cache (docs/cache.md): cached vs uncached vs a bare-Falcon page over HTTP (wrk) beside the
 # PostgreSQL peer on the same graph, hit and miss at one client, writes, uniform and Zipf(1.1)
-# mixes with 0.2% writes, Redis memory, CPU per request. On the 1M reference graph
+# mixes with 0.2% writes, Redis memory, CPU per request, the suggestions sweep and entry sizes
+# (bench/cache_sweeps.py). On the 1M reference graph
 # (bench/toolkit/graphs.py), or the managed instance NEO4J_INSTANCE when set
 # (BENCH_BOLT_PORT/BENCH_HTTP_PORT). Needs root for apt (PostgreSQL; --skip-peer does without).
 bench-cache: $(PEER_STAMP) redis-server

@@ -16,7 +16,10 @@ generator options and seed; PEER_PG_PORT; `--skip-peer` leaves it out). Measured
 - lifecycle write p50 (request, then cancel) with and without the cache;
 - uniform and Zipf(1.1) mixes of 99.8% reads (lists, user detail, counters, statuses) and
   0.2% writes from 2 client processes, cold (empty cache) and warm: hit ratio, p50/p99, req/s;
-- Redis memory and keys; CPU ms per request of the API workers, Redis and Neo4j (capacity).
+- Redis memory and keys; CPU ms per request of the API workers, Redis and Neo4j (capacity);
+- the suggestions sweep and Redis's entry sizes (bench/cache_sweeps.py).
+
+A wrk round in which a worker did under a quarter of the work is run again (`balanced`).
 
     .venv/bin/python -m bench.cache [--seconds 8] [--rounds 3] [--skip-peer] [--record]
         [--sample 4000] [--users 1000000 --avg-degree 21 --supernodes 5 --supernode-degree 100000
