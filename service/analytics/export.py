@@ -19,11 +19,10 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import pyarrow as pa
-from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
+from neo4j import Driver, ManagedTransaction, unit_of_work
 
 from service.analytics import scan, snapshot
 from service.analytics.snapshot import ExportError, Manifest
-from service.graph import cypher
 
 DEFAULT_PAGE = 50_000
 # Gephi opens graphs of this size comfortably; beyond it, use Parquet (and a notebook).
@@ -78,8 +77,7 @@ def _user_chunks(tx: ManagedTransaction, highest: int, size: int) -> Iterator[di
     as epoch microseconds, which Arrow takes as they are)."""
     names = snapshot.USERS_SCHEMA.names
     for low, high in scan.id_chunks(highest, size):
-        record = tx.run(cypher.query("analytics/support/export_users"), low=low, high=high).single()
-        rows = record["rows"] if record else []
+        rows = scan.chunk(tx, "analytics/support/export_users", low, high)["rows"]
         if not rows:
             continue
         columns: dict[str, Any] = dict(zip(names, zip(*rows, strict=True), strict=True))
@@ -93,12 +91,7 @@ def _relationship_chunks(tx: ManagedTransaction, highest: int, size: int) -> Ite
     for low, high in scan.id_chunks(highest, size):
         chunk: dict = {"ids": high - low + 1}
         for table in ("connections", "requests"):
-            record = tx.run(
-                cypher.query(f"analytics/support/export_{table}"), low=low, high=high
-            ).single()
-            assert record is not None  # collect() always answers one row
-            # Not record.data(): it walks every item of every list (the half of the export).
-            chunk[table] = dict(zip(record.keys(), record.values(), strict=True))
+            chunk[table] = scan.chunk(tx, f"analytics/support/export_{table}", low, high)
         requests = chunk["requests"]
         requests["rejected"] = [value for (value,) in requests["rejected"]]
         yield chunk
@@ -152,11 +145,7 @@ class Exporter:
         """The position of the first attempt that saw the graph hold still (see ATTEMPTS)."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                with self.driver.session(
-                    database=self.database,
-                    default_access_mode=READ_ACCESS,
-                    notifications_min_severity=scan.QUIET,
-                ) as session:
+                with scan.read_session(self.driver, self.database) as session:
                     return session.execute_read(work)
             except _GraphMoved as moved:
                 if attempt == ATTEMPTS:
@@ -173,7 +162,7 @@ class Exporter:
 
     def _still(self, tx: ManagedTransaction, position: dict) -> None:
         """Raise _GraphMoved when the graph's position is no longer `position`."""
-        now = self._position(tx)
+        now = scan.position(tx)
         if now != position:
             moved = ", ".join(
                 f"{k} {position[k]} -> {now[k]}" for k in now if now[k] != position[k]
@@ -191,11 +180,6 @@ class Exporter:
             disable=not self.progress,
             dynamic_ncols=True,
         )
-
-    def _position(self, tx: ManagedTransaction) -> dict:
-        record = tx.run(cypher.query("analytics/support/export_position")).single()
-        assert record is not None
-        return record.data()
 
     def _users(self, tx: ManagedTransaction, position: dict) -> Iterator[dict[str, Any]]:
         bar = self._bar(position["users"], "users")
@@ -218,7 +202,7 @@ class Exporter:
 
     def _tables(self, tx: ManagedTransaction, out: Path, fmt: str) -> dict:
         # A retried transaction starts again from an empty folder: the writers truncate.
-        position = self._position(tx)
+        position = scan.position(tx)
         writers = {
             table: _TableWriter(snapshot.table_path(out, table, fmt), schema, fmt)
             for table, schema in snapshot.SCHEMAS.items()
@@ -240,7 +224,7 @@ class Exporter:
         return position
 
     def _graphml(self, tx: ManagedTransaction, out: Path) -> dict:
-        position = self._position(tx)
+        position = scan.position(tx)
         if (
             position["users"] > GRAPHML_MAX_USERS
             or position["connections"] > GRAPHML_MAX_CONNECTIONS

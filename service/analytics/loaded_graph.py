@@ -12,10 +12,9 @@ from pathlib import Path
 
 import igraph as ig
 import numpy as np
-from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
+from neo4j import Driver, ManagedTransaction, unit_of_work
 
 from service.analytics import scan, snapshot
-from service.graph import cypher
 
 LOAD_PAGE = 100_000
 LOAD_TIMEOUT = 3600.0
@@ -75,8 +74,7 @@ def from_neo4j(
     from tqdm import tqdm
 
     def work(tx: ManagedTransaction) -> LoadedGraph:
-        position = tx.run(cypher.query("analytics/support/export_position")).single()
-        assert position is not None
+        position = scan.position(tx)
         highest_node, highest_relationship = (
             position["max_node_id"],
             position["max_relationship_id"],
@@ -94,17 +92,13 @@ def from_neo4j(
         others: list[np.ndarray] = []
         try:
             for low, high in scan.id_chunks(highest_node, page):
-                record = tx.run(
-                    cypher.query("analytics/support/export_user_ids"), low=low, high=high
-                ).single()
-                if record and record["ids"]:
-                    ids.append(np.array(record["ids"], dtype=np.int64))
+                page_ids = scan.chunk(tx, "analytics/support/export_user_ids", low, high)["ids"]
+                if page_ids:
+                    ids.append(np.array(page_ids, dtype=np.int64))
                 bar.update(high - low + 1)
             for low, high in scan.id_chunks(highest_relationship, scan.relationship_chunk(page)):
-                pairs = tx.run(
-                    cypher.query("analytics/support/load_pairs"), low=low, high=high
-                ).single()
-                if pairs and pairs["user_id"]:
+                pairs = scan.chunk(tx, "analytics/support/load_pairs", low, high)
+                if pairs["user_id"]:
                     ones.append(np.array(pairs["user_id"], dtype=np.int64))
                     others.append(np.array(pairs["other_id"], dtype=np.int64))
                 bar.update(high - low + 1)
@@ -118,7 +112,5 @@ def from_neo4j(
         )
 
     timed = unit_of_work(timeout=LOAD_TIMEOUT, metadata={"app": "connections-analyze"})(work)
-    with driver.session(
-        database=database, default_access_mode=READ_ACCESS, notifications_min_severity=scan.QUIET
-    ) as session:
+    with scan.read_session(driver, database) as session:
         return session.execute_read(timed)

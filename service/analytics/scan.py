@@ -13,16 +13,15 @@ seeks that find nothing, and Neo4j reuses them, so the scan is bounded by the gr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from neo4j import NotificationMinimumSeverity
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, NotificationMinimumSeverity, Session
+
+from service.graph import cypher
 
 # Relationships per chunk for each node of a chunk of nodes: the generated graphs hold ~20
 # directed relationships per user, so a relationship chunk costs about what a node chunk does.
 RELATIONSHIPS_PER_NODE = 20
-
-# The sessions' `notifications_min_severity`: `id()` draws a deprecation warning per query,
-# which the driver would log once a chunk.
-QUIET = NotificationMinimumSeverity.OFF
 
 
 def id_chunks(highest: int, size: int) -> Iterator[tuple[int, int]]:
@@ -33,3 +32,29 @@ def id_chunks(highest: int, size: int) -> Iterator[tuple[int, int]]:
 
 def relationship_chunk(node_chunk: int) -> int:
     return node_chunk * RELATIONSHIPS_PER_NODE
+
+
+def read_session(driver: Driver, database: str) -> Session:
+    """A read session for chunked scans; notifications off, or `id()`'s deprecation warning
+    would be logged once a chunk."""
+    return driver.session(
+        database=database,
+        default_access_mode=READ_ACCESS,
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
+    )
+
+
+def chunk(tx: ManagedTransaction, query: str, low: int, high: int) -> dict[str, Any]:
+    """One chunk's answer (one row of collected lists) as `{column: values}`. Not
+    `record.data()`: it walks every item of every list (half of the 1M export's time)."""
+    record = tx.run(cypher.query(query), low=low, high=high).single()
+    assert record is not None  # collect() always answers one row
+    return dict(zip(record.keys(), record.values(), strict=True))
+
+
+def position(tx: ManagedTransaction) -> dict[str, int]:
+    """The graph's position and extent (analytics/support/export_position): event id, totals,
+    and the highest node and relationship ids the chunks run to."""
+    record = tx.run(cypher.query("analytics/support/export_position")).single()
+    assert record is not None
+    return record.data()
