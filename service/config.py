@@ -308,6 +308,8 @@ class Settings:
     cache_timeout: float = env_field("CACHE_TIMEOUT_SECONDS", 0.05)
     cache_retry_seconds: float = env_field("CACHE_RETRY_SECONDS", 1.0)
     cache_max_offset: int = env_field("CACHE_MAX_OFFSET", 1000)
+    # Pages a worker keeps itself, each checked with Redis before use (service/cache/near.py).
+    cache_near_mb: int = env_field("CACHE_NEAR_MB", 64, minimum=0)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:

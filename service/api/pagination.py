@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib import parse
 
@@ -12,20 +13,38 @@ from marshmallow import Schema
 
 def replace_query_param(url: str, key: str, value: object) -> str:
     """DRF's `replace_query_param`: set one key, re-encode every key in sorted order."""
-    scheme, netloc, path, query, fragment = parse.urlsplit(url)
-    query_dict = parse.parse_qs(query, keep_blank_values=True)
-    query_dict[key] = [str(value)]
-    query = parse.urlencode(sorted(query_dict.items()), doseq=True)
-    return parse.urlunsplit((scheme, netloc, path, query, fragment))
+    return _with_query(url, lambda query: _query_replaced(query, key, str(value)))
 
 
 def remove_query_param(url: str, key: str) -> str:
     """DRF's `remove_query_param`: drop one key, re-encode the rest in sorted order."""
-    scheme, netloc, path, query, fragment = parse.urlsplit(url)
+    return _with_query(url, lambda query: _query_removed(query, key))
+
+
+def _with_query(url: str, change) -> str:
+    """`url` with its query string changed by `change`. A request's URI has no fragment, and
+    then the query is everything after the first `?` (as urlsplit says); the re-encoding is
+    what costs (~30 us, twice a page), and every user's page 1 shares its query string."""
+    if "#" in url:
+        scheme, netloc, path, query, fragment = parse.urlsplit(url)
+        return parse.urlunsplit((scheme, netloc, path, change(query), fragment))
+    base, _, query = url.partition("?")
+    query = change(query)
+    return f"{base}?{query}" if query else base
+
+
+@functools.lru_cache(maxsize=1024)
+def _query_replaced(query: str, key: str, value: str) -> str:
+    query_dict = parse.parse_qs(query, keep_blank_values=True)
+    query_dict[key] = [value]
+    return parse.urlencode(sorted(query_dict.items()), doseq=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _query_removed(query: str, key: str) -> str:
     query_dict = parse.parse_qs(query, keep_blank_values=True)
     query_dict.pop(key, None)
-    query = parse.urlencode(sorted(query_dict.items()), doseq=True)
-    return parse.urlunsplit((scheme, netloc, path, query, fragment))
+    return parse.urlencode(sorted(query_dict.items()), doseq=True)
 
 
 def next_link(url: str, count: int, offset: int, limit: int) -> str | None:

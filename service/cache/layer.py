@@ -128,7 +128,9 @@ def cached_graph(graph: CacheableGraph, client: CacheClient, settings: Settings)
         graph=graph,
         store=store,
         users=CachedUsers(users, store),
-        connections=CachedConnectionPages(connections, users, store, deepest),
+        connections=CachedConnectionPages(
+            connections, users, store, deepest, settings.cache_near_mb * 2**20
+        ),
         suggestions=CachedSuggestions(
             suggestions, users, store, deepest, settings.cache_suggestion_ttl
         ),

@@ -25,6 +25,7 @@ import redis
 
 from service.cache.client import EPOCH_KEY, CacheClient, CacheDown, new_epoch
 from service.cache.deferral import defer
+from service.cache.near import Stamp
 from service.observability import metrics
 
 WRITES_KEY = "c:w"
@@ -127,7 +128,9 @@ return out
 # objects.py fills them), so the stamp each must carry is known before it is read: one MGET of
 # the versions, one of the objects, one of the statuses, and a prefix compare per entry.
 # Returns the epoch, the write counter, the page or nil, then (a current page only) each id's
-# object and each status (none for the viewer themselves), payload or nil.
+# object, each status (none for the viewer themselves), payload or nil, and the versions they
+# were checked against (each id's, then the viewer's when statuses were asked): the stamp a
+# worker keeps the page under (near.py).
 _PAGE = (
     _CURRENT
     + """
@@ -166,7 +169,7 @@ if ARGV[5] ~= '' then
   statuses = mget(shown)
   for i = 1, #stamps do statuses[i] = stamped(statuses[i], stamps[i]) end
 end
-return {epoch, writes, page, objects, statuses}
+return {epoch, writes, page, objects, statuses, versions}
 """
 )
 
@@ -234,12 +237,33 @@ class Lookup:
 @dataclass(frozen=True)
 class PageLookup:
     """A list page and its users from one round trip: the page's payload (None: not current),
-    each listed user's object and each of the viewer's statuses (payloads or None)."""
+    each listed user's object and each of the viewer's statuses (payloads or None); `deps`
+    and `versions`: what they were checked against (`stamp`)."""
 
     snapshot: Snapshot
     page: bytes | None
     objects: list[bytes | None]
     statuses: list[bytes | None]
+    deps: tuple[tuple[str, bytes], ...] = ()
+    versions: tuple[bytes | None, ...] = ()
+
+    def stamp(self, ids: Sequence[int], viewer_id: int | None) -> Stamp:
+        """The epoch and versions this whole page (listing `ids` for `viewer_id`) was found
+        current with: its own deps, each listed user's, then the viewer's (statuses)."""
+        keys = [key for key, _ in self.deps] + [version_key(i) for i in ids]
+        if viewer_id is not None:
+            keys.append(version_key(viewer_id))
+        versions = [version for _, version in self.deps] + [v or b"0" for v in self.versions]
+        if len(keys) != len(versions):
+            raise ValueError("the page script returned a version per listed user and viewer")
+        return Stamp(self.snapshot.epoch, tuple(keys), tuple(versions))
+
+
+def stamped_deps(entry: bytes) -> tuple[tuple[str, bytes], ...]:
+    """The version keys and versions an entry (`epoch|id:version,...|payload`) was filled with."""
+    deps = entry.split(b"|", 2)[1]
+    pairs = (dep.split(b":") for dep in deps.split(b",") if dep)
+    return tuple((version_key(int(uid)), version) for uid, version in pairs)
 
 
 def payloads(entries: list[bytes | None]) -> list[bytes | None]:
@@ -249,7 +273,7 @@ def payloads(entries: list[bytes | None]) -> list[bytes | None]:
 
 def count(kind: str, outcome: str) -> None:
     """One lookup of `kind` (user, page, ...): hit, miss or skipped (the cache was down)."""
-    metrics.CACHE_REQUESTS.labels(kind, outcome).inc()
+    metrics.labelled(metrics.CACHE_REQUESTS, kind, outcome).inc()
 
 
 def version_key(user_id: int) -> str:
@@ -288,7 +312,20 @@ class CacheStore:
         if results[2] is None:
             return PageLookup(snapshot, None, [], [])
         page = payloads([results[2]])[0]
-        return PageLookup(snapshot, page, payloads(results[3]), payloads(results[4]))
+        return PageLookup(
+            snapshot,
+            page,
+            payloads(results[3]),
+            payloads(results[4]),
+            stamped_deps(results[2]),
+            tuple(results[5]),
+        )
+
+    def still_current(self, stamp: Stamp) -> bool:
+        """Whether nothing `stamp` depends on changed (one MGET; CacheDown when Redis cannot
+        say, and then a kept value must not be used)."""
+        current = self.client.run(lambda r: r.execute_command("MGET", EPOCH_KEY, *stamp.keys))
+        return stamp.matches(current)
 
     def fill(self, snapshot: Snapshot, fills: Sequence[Fill]) -> None:
         """Write `fills` unless a write (or a new epoch) landed since `snapshot` was taken:

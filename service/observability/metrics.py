@@ -8,6 +8,7 @@ aggregates all of them. Without that variable (tests, the CLI) the default regis
 
 from __future__ import annotations
 
+import functools
 import os
 
 from prometheus_client import (
@@ -23,6 +24,14 @@ from prometheus_client import multiprocess as _multiprocess
 
 # Seconds; the API's pages are milliseconds, a 503 from the breaker well under one.
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+@functools.cache
+def labelled(metric, *values: str):
+    """`metric.labels(*values)`, looked up once: labels() costs ~5 us, and the hot paths count
+    every request (the label values are few: routes, methods, statuses, outcomes)."""
+    return metric.labels(*values)
+
 
 # -- HTTP ----------------------------------------------------------------------------------
 HTTP_REQUESTS = Counter(
@@ -105,6 +114,17 @@ CACHE_REQUESTS = Counter(
     "Cache lookups by kind of entry (user, viewer, page, status, pair, requests, suggestions) "
     "and outcome (hit, miss, skipped: the cache was down).",
     ["kind", "outcome"],
+)
+CACHE_NEAR = Counter(
+    "connections_cache_near_total",
+    "A worker's own copies of pages it served from Redis (service/cache/near.py), by outcome: "
+    "hit (Redis confirmed it still current), stale (a write changed it: dropped), evicted.",
+    ["outcome"],
+)
+CACHE_NEAR_BYTES = Gauge(
+    "connections_cache_near_bytes",
+    "About how many bytes of pages a worker keeps (bounded by CACHE_NEAR_MB).",
+    multiprocess_mode="liveall",
 )
 CACHE_FILLS = Counter(
     "connections_cache_fills_total",
