@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -37,165 +38,16 @@ _SCRIPT_KEYS = [EPOCH_KEY, WRITES_KEY, VERSION_PREFIX]
 # two users and left to expire.
 USER_KEYS = ("c:uj:{}", "c:vw:{}", "c:cl:{}", "c:rq:{}", "c:sg:{}")
 
-# The entry format, checked inside Redis so that a lookup is one round trip whatever it reads:
-# `current(raws)` is, for each entry as read (false when absent), the entry when its epoch
-# and every dependency's version still match, else false; the versions of all of them are
-# read in one MGET (a few calls per lookup, not one per entry). Entries leave the script as
-# they are stored, stamp and all: Python cuts the stamp off (`payload_of`), which costs Redis
-# less than a copy of every payload inside Lua. KEYS: the epoch, the write
-# counter, the version prefix. ARGV[1]: an epoch to create when there is none (a fresh or
-# restarted Redis).
-_CURRENT = """
-redis.call('SET', KEYS[1], ARGV[1], 'NX')
-local epoch = redis.call('GET', KEYS[1])
-local writes = redis.call('GET', KEYS[2]) or '0'
-local function mget(keys)
-  local values = {}
-  for i = 1, #keys, 500 do
-    local part = redis.call('MGET', unpack(keys, i, math.min(i + 499, #keys)))
-    for j = 1, #part do values[#values + 1] = part[j] end
-  end
-  return values
-end
-local function current(raws)
-  local entries, wanted, seen = {}, {}, {}
-  for i = 1, #raws do
-    local raw, entry = raws[i], false
-    if raw then
-      local bar = string.find(raw, '|', 1, true)
-      if string.sub(raw, 1, bar - 1) == epoch then
-        local second = string.find(raw, '|', bar + 1, true)
-        local deps = {}
-        for id, version in string.gmatch(string.sub(raw, bar + 1, second - 1), '(%d+):(%d+)') do
-          deps[#deps + 1] = id
-          deps[#deps + 1] = version
-          if not seen[id] then
-            seen[id] = #wanted + 1
-            wanted[#wanted + 1] = KEYS[3] .. id
-          end
-        end
-        entry = deps
-      end
-    end
-    entries[i] = entry
-  end
-  local versions = mget(wanted)
-  local out = {}
-  for i = 1, #raws do
-    local entry = entries[i]
-    if entry then
-      local deps = entry
-      for j = 1, #deps, 2 do
-        if (versions[seen[deps[j]]] or '0') ~= deps[j + 1] then
-          entry = false
-          break
-        end
-      end
-    end
-    out[i] = entry and raws[i]
-  end
-  return out
-end
-"""
+# The scripts that check and write entries inside Redis, one file each under lua/ (as the
+# Cypher queries live in cypher/): a lookup is one round trip whatever it reads. `lookup` and
+# `page` run after `current`, the entry check they share.
+LUA_DIR = Path(__file__).parent / "lua"
 
-# ARGV after the epoch: key, hash field ('' for a plain key), for each entry. Returns the
-# epoch, the write counter, then each entry's payload or nil.
-_LOOKUP = (
-    _CURRENT
-    + """
-local raws, plain, at = {}, {}, {}
-for i = 2, #ARGV, 2 do
-  local n = i / 2
-  if ARGV[i + 1] == '' then
-    plain[#plain + 1] = ARGV[i]
-    at[#plain] = n
-  else
-    raws[n] = redis.call('HGET', ARGV[i], ARGV[i + 1])
-  end
-end
-local values = mget(plain)
-for j = 1, #plain do raws[at[j]] = values[j] end
-local out = {epoch, writes}
-for _, payload in ipairs(current(raws)) do out[#out + 1] = payload end
-return out
-"""
-)
 
-# A list page and the users it lists, in one round trip. ARGV after the epoch: the list's key
-# and field, the object key prefix, the status key prefix ('' when the viewer has none) and the
-# viewer's id. The page's payload is `[count,[id,...]]`: its numbers, after the first, are the
-# ids. An object depends on its user, a status on the viewer and the user, in that order (as
-# objects.py fills them), so the stamp each must carry is known before it is read: one MGET of
-# the versions, one of the objects, one of the statuses, and a prefix compare per entry.
-# Returns the epoch, the write counter, the page or nil, then (a current page only) each id's
-# object, each status (none for the viewer themselves), payload or nil, and the versions they
-# were checked against (each id's, then the viewer's when statuses were asked): the stamp a
-# worker keeps the page under (near.py).
-_PAGE = (
-    _CURRENT
-    + """
-local page = current({redis.call('HGET', ARGV[2], ARGV[3])})[1]
-if not page then return {epoch, writes, false} end
-local function stamped(raw, stamp)
-  return raw and string.find(raw, stamp, 1, true) == 1 and raw
-end
-local ids, owners, first = {}, {}, true
-for id in string.gmatch(string.sub(page, string.find(page, '|', #epoch + 2, true) + 1), '%d+') do
-  if first then
-    first = false
-  else
-    ids[#ids + 1] = id
-    owners[#owners + 1] = ARGV[4] .. id
-  end
-end
-local viewer, wanted = ARGV[6], {}
-for i = 1, #ids do wanted[i] = KEYS[3] .. ids[i] end
-if ARGV[5] ~= '' then wanted[#ids + 1] = KEYS[3] .. viewer end
-local versions = mget(wanted)
-local objects = mget(owners)
-for i = 1, #ids do
-  objects[i] = stamped(objects[i], epoch .. '|' .. ids[i] .. ':' .. (versions[i] or '0') .. '|')
-end
-local statuses = {}
-if ARGV[5] ~= '' then
-  local own = epoch .. '|' .. viewer .. ':' .. (versions[#ids + 1] or '0') .. ','
-  local shown, stamps = {}, {}
-  for i = 1, #ids do
-    if ids[i] ~= viewer then
-      shown[#shown + 1] = ARGV[5] .. ids[i]
-      stamps[#stamps + 1] = own .. ids[i] .. ':' .. (versions[i] or '0') .. '|'
-    end
-  end
-  statuses = mget(shown)
-  for i = 1, #stamps do statuses[i] = stamped(statuses[i], stamps[i]) end
-end
-return {epoch, writes, page, objects, statuses, versions}
-"""
-)
-
-# ARGV: epoch, write counter (as read before the miss read Neo4j), then per entry: key, hash
-# field ('' for a plain key), ttl, deps (ids joined by ','), payload. Nothing is written unless
-# both are unchanged.
-_FILL = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then return -1 end
-local n = 0
-for i = 3, #ARGV, 5 do
-  local parts = {}
-  for id in string.gmatch(ARGV[i + 3], '[^,]+') do
-    parts[#parts + 1] = id .. ':' .. (redis.call('GET', KEYS[3] .. id) or '0')
-  end
-  local value = ARGV[1] .. '|' .. table.concat(parts, ',') .. '|' .. ARGV[i + 4]
-  if ARGV[i + 1] == '' then
-    redis.call('SET', ARGV[i], value, 'EX', ARGV[i + 2])
-  else
-    redis.call('HSET', ARGV[i], ARGV[i + 1], value)
-    redis.call('EXPIRE', ARGV[i], ARGV[i + 2])
-  end
-  n = n + 1
-end
-return n
-"""
+def lua(name: str) -> str:
+    """The script `name`, after the shared entry check for the lookups."""
+    text = (LUA_DIR / f"{name}.lua").read_text()
+    return text if name == "fill" else (LUA_DIR / "current.lua").read_text() + text
 
 
 @dataclass(frozen=True)
@@ -286,9 +138,9 @@ class CacheStore:
     def __init__(self, client: CacheClient, ttl: int = 3600):
         self.client = client
         self.ttl = ttl
-        self._lookup = client.base.register_script(_LOOKUP)
-        self._page = client.base.register_script(_PAGE)
-        self._fill = client.base.register_script(_FILL)
+        self._lookup = client.base.register_script(lua("lookup"))
+        self._page = client.base.register_script(lua("page"))
+        self._fill = client.base.register_script(lua("fill"))
 
     def lookup(self, keys: Sequence[tuple[str, str]]) -> Lookup:
         """Entries (`(key, field)`, field '' for a plain key), each checked against the
