@@ -107,7 +107,7 @@ def test_a_kept_page_is_never_served_while_redis_cannot_be_asked(
 ):
     """kill -9 of Redis: a copy cannot be checked, so the page comes from Neo4j."""
     seed_star(graph, neo4j_settings.neo4j_database)
-    client, cached = app_on(own_redis, graph, settings)
+    client, cache = app_on(own_redis, graph, settings)
     truth = testing.TestClient(create_app(settings, graph=graph))
     path = ["/api/v2/user/1/connections/"]
     try:
@@ -121,4 +121,4 @@ def test_a_kept_page_is_never_served_while_redis_cannot_be_asked(
         assert same_pages(client, truth, path, (None,)) == []
         assert "Changed while Redis was dead" in client.simulate_get(path[0]).text
     finally:
-        cached.store.client.close()
+        cache.close()
