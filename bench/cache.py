@@ -212,6 +212,18 @@ def cache_counts(base: str) -> dict[str, float]:
     return counts
 
 
+def page_hits(base: str) -> tuple[float, float]:
+    """(page hits, of them served from a worker's kept copy) so far, from the node's /metrics."""
+    conn = Client(base).conn
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    hits = re.search(
+        r'connections_cache_requests_total\{kind="page",outcome="hit"\} ([\d.e+]+)', text
+    )
+    kept = re.search(r'connections_cache_near_total\{outcome="hit"\} ([\d.e+]+)', text)
+    return (float(hits.group(1)) if hits else 0.0, float(kept.group(1)) if kept else 0.0)
+
+
 def hit_ratio(before: dict, after: dict) -> float:
     delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
     looked = sum(delta.get(k, 0) for k in ("hit", "miss", "partial"))
@@ -393,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         steps += [(PEER, 2)] if peer_dsn else []
         rounds: dict[tuple[str, int], list[tuple[float, float, float]]] = {s: [] for s in steps}
         cpu: dict[tuple[str, int], dict[str, float]] = {}
+        hits_before = page_hits(apps[CACHED].base)
         for round_ in range(args.rounds):
             for name, c in rotated(steps, round_):
                 if name == PEER:
@@ -414,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
                     total[k] = total.get(k, 0.0) + after[k] - before[k]
                 rounds[name, c].append((rps, p50, p99))
                 log(f"round {round_ + 1}: {name} c={c}: {rps:.0f}/s p50 {p50} p99 {p99}")
+        hits_after = page_hits(apps[CACHED].base)
+        hits = hits_after[0] - hits_before[0]
+        figures["page hits in the rounds served kept"] = (
+            round((hits_after[1] - hits_before[1]) / hits, 3) if hits else None
+        )
         for (name, c), values in rounds.items():
             rps, p50, p99 = sorted(values)[len(values) // 2]
             figures[f"page 1 {name} c={c}"] = (round(rps), p50, p99)
@@ -519,6 +537,10 @@ def figures_table(figures: dict, rounds: int, seconds: int) -> str:
             f"{page(UNCACHED, c)} / {page(BARE, c)}: cached = "
             f"**{cached[0] / uncached[0]:.1f}×** uncached, **{cached[0] / bare[0]:.2f}×** bare |"
         )
+    rows.append(
+        "| share of the rounds' cached page hits served from a worker's kept copy "
+        f"(service/cache/near.py, CACHE_NEAR_MB default) | {figures['page hits in the rounds served kept']} |"
+    )
     if f"page 1 {PEER} c=2" in figures:
         peer = figures[f"page 1 {PEER} c=2"]
         rows.append(

@@ -89,6 +89,7 @@ def cache_figures() -> dict:
             "write p50 ms, uncached": 7.5,
             "redis memory": "6M",
             "redis keys": 100,
+            "page hits in the rounds served kept": 0.97,
         }
     )
     for label in ("uniform", "zipf 1.1"):
@@ -117,3 +118,7 @@ def test_cache_table_without_the_peer_has_no_peer_row():
     table = cache.figures_table(cache_figures(), rounds=1, seconds=8)
     assert cache.PEER not in table
     assert "cached = **4.0×** uncached, **0.40×** bare" in table
+    assert (
+        "served from a worker's kept copy (service/cache/near.py, CACHE_NEAR_MB default) | 0.97 |"
+        in table
+    )
